@@ -1,0 +1,99 @@
+// Owns the operator's internal interfaces between its parts: the intent store (the Kubernetes side,
+// read from the informer cache with read-your-writes) and the lifecycle service (fires hooks and
+// reports per-intent outcomes). The REST API and the controller meet only through these.
+import type { DigRef } from '../common/emco/types.js';
+import type { TemporalActionIntent } from '../common/model/types.js';
+
+/** Hook types as events name them; `-terminate` and `-termination` spellings fire the same hook. */
+export type HookType =
+  | 'pre-install'
+  | 'post-install'
+  | 'pre-update'
+  | 'post-update'
+  | 'pre-termination'
+  | 'post-termination'
+  | 'pre-terminate'
+  | 'post-terminate';
+
+export interface LifecycleEvent {
+  dig: DigRef;
+  hookType: HookType;
+  /** Idempotency key: firing the same event id twice returns the first outcome instead of re-running. */
+  eventId?: string;
+  /** EMCO app context id, passed to workflows in activityParams.emco.appcontextId. */
+  appContextId?: string;
+  /** EMCO orchestrator URL, passed to workflows in activityParams.emco.emcoURL. */
+  emcoUrl?: string;
+  /** Restrict to intents in this namespace (default: every watched namespace). */
+  namespace?: string;
+}
+
+export type IntentOutcomePhase =
+  | 'Succeeded' // blocking: workflow completed; non-blocking: workflow started
+  | 'Failed'
+  | 'TimedOut'
+  | 'Cancelled'
+  | 'Terminated'
+  | 'Skipped'; // not started because an earlier blocking intent of the event failed
+
+export interface IntentOutcome {
+  /** EMCO intent name. */
+  intent: string;
+  namespace: string;
+  resourceName: string;
+  blocking: boolean;
+  phase: IntentOutcomePhase;
+  workflowId?: string;
+  runId?: string;
+  message?: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface EventOutcome {
+  eventId: string;
+  dig: DigRef;
+  hookType: HookType;
+  /** True when every intent that ran ended well (blocking Succeeded, non-blocking started). */
+  succeeded: boolean;
+  /** Name of the first failed blocking intent, when any. */
+  failedIntent?: string;
+  intents: IntentOutcome[];
+  startTime: string;
+  endTime?: string;
+}
+
+export interface LifecycleService {
+  /** Runs an event to the end (bounded by the intents' blocking timeouts). Never throws for run failures. */
+  fire(event: LifecycleEvent): Promise<EventOutcome>;
+  /** Outcome of an event fired earlier by this process (for async callers polling), or undefined. */
+  outcome(eventId: string): EventOutcome | undefined;
+}
+
+/** Thrown by the store for Kubernetes API failures, classified once. */
+export type StoreErrorKind =
+  'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'Forbidden' | 'Unavailable';
+
+export class StoreError extends Error {
+  constructor(
+    readonly kind: StoreErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export interface IntentStore {
+  /** Intents of one DIG (all watched namespaces unless given), oldest first (creationTimestamp, then name). */
+  listByDig(dig: DigRef, namespace?: string): TemporalActionIntent[];
+  get(namespace: string, name: string): TemporalActionIntent | undefined;
+  /** Creates through the API server; the cache shows the result before the promise resolves. */
+  create(intent: TemporalActionIntent): Promise<TemporalActionIntent>;
+  /** Replaces the spec/metadata (not status); resourceVersion optional (absent = last write wins). */
+  replace(intent: TemporalActionIntent): Promise<TemporalActionIntent>;
+  delete(namespace: string, name: string): Promise<void>;
+  /** Whether the cache has synced once (readiness). */
+  synced(): boolean;
+}

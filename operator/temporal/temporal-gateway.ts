@@ -1,0 +1,191 @@
+// Owns the operator's conversations with the Temporal server about workflows it started: describe,
+// history, query, bounded waits for the result, cancel and terminate, and turning Temporal's
+// failures into one readable message.
+import {
+  type Client,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionStatusName,
+} from '@temporalio/client';
+import { TemporalFailure } from '@temporalio/common';
+
+export interface WorkflowRef {
+  workflowId: string;
+  /** Empty or absent: the latest run. */
+  runId?: string;
+}
+
+export type WorkflowStatus = WorkflowExecutionStatusName;
+
+export interface WorkflowState {
+  workflowId: string;
+  runId: string;
+  type: string;
+  taskQueue: string;
+  status: WorkflowStatus;
+  startTime: Date;
+  closeTime?: Date;
+}
+
+export type WaitResult =
+  { done: true; status: WorkflowStatus; result?: unknown; failureMessage?: string } | { done: false };
+
+export class TemporalGatewayError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TemporalGatewayError';
+  }
+}
+
+/** Whether a workflow status is final (the run will not change any more). */
+export function isClosed(status: WorkflowStatus): boolean {
+  return status !== 'RUNNING' && status !== 'UNSPECIFIED' && status !== 'PAUSED' && status !== 'UNKNOWN';
+}
+
+/** One line from a Temporal failure and its causes: "activity failed: boom (ApplicationFailure)". */
+export function failureMessage(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err instanceof WorkflowFailedError ? (err.cause ?? err) : err;
+  for (let depth = 0; current !== undefined && depth < 6; depth++) {
+    if (current instanceof TemporalFailure) {
+      const type = 'type' in current && typeof current.type === 'string' ? current.type : current.name;
+      parts.push(`${current.message || '(no message)'} (${type})`);
+      current = current.cause;
+    } else if (current instanceof Error) {
+      parts.push(current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      current = undefined;
+    }
+  }
+  return parts.join(': ');
+}
+
+export class TemporalGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { namespace: string; uiUrl?: string },
+  ) {}
+
+  private handle(ref: WorkflowRef) {
+    return this.client.workflow.getHandle(ref.workflowId, ref.runId === '' ? undefined : ref.runId);
+  }
+
+  /** The run's state, or undefined when Temporal has no such workflow (or run). */
+  async describe(ref: WorkflowRef): Promise<WorkflowState | undefined> {
+    try {
+      const d = await this.handle(ref).describe();
+      return {
+        workflowId: d.workflowId,
+        runId: d.runId,
+        type: d.type,
+        taskQueue: d.taskQueue,
+        status: d.status.name,
+        startTime: d.startTime,
+        ...(d.closeTime !== undefined ? { closeTime: d.closeTime } : {}),
+      };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw new TemporalGatewayError(`describe of workflow ${ref.workflowId} failed`, { cause: err });
+    }
+  }
+
+  /** Temporal's full description (as the SDK returns it), for the REST status call. */
+  async describeRaw(ref: WorkflowRef): Promise<unknown> {
+    const d = await this.handle(ref).describe();
+    return d.raw;
+  }
+
+  /** The run's event history as plain JSON objects. */
+  async history(ref: WorkflowRef): Promise<unknown[]> {
+    const h = await this.handle(ref).fetchHistory();
+    return h.events ?? [];
+  }
+
+  async query(ref: WorkflowRef, queryType: string, args: unknown[]): Promise<unknown> {
+    return this.handle(ref).query(queryType, ...args);
+  }
+
+  /**
+   * Waits at most `timeoutMs` for the run to close. Returns its result or failure message when it
+   * closed, `{ done: false }` when the time ran out. Throws only when Temporal cannot be asked.
+   */
+  async waitForResult(ref: WorkflowRef, timeoutMs: number): Promise<WaitResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    try {
+      const result = await this.client.connection.withAbortSignal(controller.signal, () =>
+        this.client.workflow
+          .getHandle(ref.workflowId, ref.runId === '' ? undefined : ref.runId, {
+            followRuns: false,
+          })
+          .result(),
+      );
+      return { done: true, status: 'COMPLETED', result };
+    } catch (err) {
+      if (controller.signal.aborted) return { done: false };
+      if (err instanceof WorkflowFailedError) {
+        const state = await this.describe(ref);
+        return { done: true, status: state?.status ?? 'FAILED', failureMessage: failureMessage(err) };
+      }
+      throw new TemporalGatewayError(`waiting for workflow ${ref.workflowId} failed`, { cause: err });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Requests cancellation (the workflow sees it and may clean up). Already-closed runs are not an error. */
+  async cancel(ref: WorkflowRef): Promise<void> {
+    try {
+      await this.handle(ref).cancel();
+    } catch (err) {
+      if (await this.closedOrMissing(ref)) return;
+      throw new TemporalGatewayError(`cancel of workflow ${ref.workflowId} failed`, { cause: err });
+    }
+  }
+
+  /** Terminates at once (no cleanup in the workflow). Already-closed runs are not an error. */
+  async terminate(ref: WorkflowRef, reason: string, details: unknown[] = []): Promise<void> {
+    try {
+      await this.client.workflowService.terminateWorkflowExecution({
+        namespace: this.options.namespace,
+        workflowExecution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+        reason,
+        ...(details.length > 0
+          ? {
+              details: {
+                payloads: await Promise.all(
+                  details.map((d) => this.client.options.loadedDataConverter.payloadConverter.toPayload(d)),
+                ),
+              },
+            }
+          : {}),
+        identity: this.client.options.identity,
+      });
+    } catch (err) {
+      if (await this.closedOrMissing(ref)) return;
+      throw new TemporalGatewayError(`terminate of workflow ${ref.workflowId} failed`, { cause: err });
+    }
+  }
+
+  private async closedOrMissing(ref: WorkflowRef): Promise<boolean> {
+    try {
+      const state = await this.describe(ref);
+      return state === undefined || isClosed(state.status);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A deep link to the run in the Temporal Web UI, when a UI URL is configured. */
+  uiLink(ref: WorkflowRef): string | undefined {
+    if (this.options.uiUrl === undefined || this.options.uiUrl === '') return undefined;
+    const base = this.options.uiUrl.replace(/\/+$/, '');
+    const ns = encodeURIComponent(this.options.namespace);
+    const id = encodeURIComponent(ref.workflowId);
+    return ref.runId
+      ? `${base}/namespaces/${ns}/workflows/${id}/${encodeURIComponent(ref.runId)}/history`
+      : `${base}/namespaces/${ns}/workflows/${id}`;
+  }
+}
