@@ -25,6 +25,7 @@ export interface WorkflowState {
   status: WorkflowStatus;
   startTime: Date;
   closeTime?: Date;
+  memo?: Record<string, unknown>;
 }
 
 export type WaitResult =
@@ -84,6 +85,7 @@ export class TemporalGateway {
         status: d.status.name,
         startTime: d.startTime,
         ...(d.closeTime !== undefined ? { closeTime: d.closeTime } : {}),
+        ...(d.memo !== undefined ? { memo: d.memo } : {}),
       };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
@@ -111,9 +113,11 @@ export class TemporalGateway {
    * Waits at most `timeoutMs` for the run to close. Returns its result or failure message when it
    * closed, `{ done: false }` when the time ran out. Throws only when Temporal cannot be asked.
    */
-  async waitForResult(ref: WorkflowRef, timeoutMs: number): Promise<WaitResult> {
+  async waitForResult(ref: WorkflowRef, timeoutMs: number, signal?: AbortSignal): Promise<WaitResult> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), Math.max(0, timeoutMs));
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const result = await this.client.connection.withAbortSignal(controller.signal, () =>
         this.client.workflow
@@ -132,6 +136,7 @@ export class TemporalGateway {
       throw new TemporalGatewayError(`waiting for workflow ${ref.workflowId} failed`, { cause: err });
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,0 +1,230 @@
+// Owns the operator's configuration: one validated, frozen object built from the environment
+// (read only by main.ts). Every setting, its default and meaning is listed in docs/configuration.md.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import {
+  EnvValueError,
+  envBool,
+  envPositiveInt,
+  envString,
+  parseDurationMs,
+  parsePort,
+} from '../common/temporal/env-parsing.js';
+import {
+  temporalConnectionConfigFromEnv,
+  type TemporalConnectionConfig,
+} from '../common/temporal/connection-config.js';
+import type { LogLevel } from '../common/log.js';
+
+export type TimeoutPolicy = 'cancel' | 'terminate';
+
+export interface OperatorConfig {
+  /** Namespaces whose intents are watched; empty = all namespaces. */
+  readonly watchNamespaces: readonly string[];
+  /** Namespace of intents created through the REST API. */
+  readonly defaultNamespace: string;
+  readonly identity: string;
+  readonly rest: {
+    readonly host: string;
+    readonly port: number;
+    readonly tlsCertFile?: string;
+    readonly tlsKeyFile?: string;
+    readonly auth: 'none' | 'kubernetes';
+    readonly maxBodyBytes: number;
+    readonly requestTimeoutMs: number;
+  };
+  readonly temporal: TemporalConnectionConfig;
+  readonly temporalUiUrl?: string;
+  readonly invoke: {
+    readonly timeoutMs: number;
+    /** Allowed workflow-client endpoints: `host`, `host:port`, `*.suffix`; empty = any. */
+    readonly allowedEndpoints: readonly string[];
+    readonly tlsCaFile?: string;
+    readonly tokenFile?: string;
+  };
+  readonly defaultBlockingTimeoutMs: number;
+  readonly timeoutPolicy: TimeoutPolicy;
+  readonly leaderElection: {
+    readonly enabled: boolean;
+    readonly leaseName: string;
+    readonly leaseNamespace: string;
+    readonly leaseDurationMs: number;
+    readonly renewDeadlineMs: number;
+    readonly retryPeriodMs: number;
+  };
+  readonly emcoOrchestratorUrl?: string;
+  readonly workers: number;
+  readonly resyncMs: number;
+  /** How long deletion waits for a cancelled run to close before removing the finalizer anyway. */
+  readonly deletionGraceMs: number;
+  readonly logLevel: LogLevel;
+}
+
+/** Every variable the operator reads (the docs test compares this list with docs/configuration.md). */
+export const OPERATOR_ENV_VARS = [
+  'KUBECONFIG',
+  'TAC_WATCH_NAMESPACES',
+  'TAC_DEFAULT_NAMESPACE',
+  'POD_NAME',
+  'POD_NAMESPACE',
+  'TAC_REST_HOST',
+  'TAC_REST_PORT',
+  'TAC_REST_TLS_CERT_FILE',
+  'TAC_REST_TLS_KEY_FILE',
+  'TAC_REST_AUTH',
+  'TAC_REST_MAX_BODY_BYTES',
+  'TAC_REST_REQUEST_TIMEOUT',
+  'TEMPORAL_UI_URL',
+  'TAC_INVOKE_TIMEOUT',
+  'TAC_ALLOWED_CLIENT_ENDPOINTS',
+  'TAC_INVOKE_TLS_CA_FILE',
+  'TAC_INVOKE_TOKEN_FILE',
+  'TAC_DEFAULT_BLOCKING_TIMEOUT',
+  'TAC_TIMEOUT_POLICY',
+  'TAC_LEADER_ELECT',
+  'TAC_LEASE_NAME',
+  'TAC_LEASE_NAMESPACE',
+  'TAC_LEASE_DURATION',
+  'TAC_LEASE_RENEW_DEADLINE',
+  'TAC_LEASE_RETRY_PERIOD',
+  'TAC_EMCO_ORCHESTRATOR_URL',
+  'TAC_WORKERS',
+  'TAC_RESYNC_PERIOD',
+  'TAC_DELETION_GRACE',
+  'LOG_LEVEL',
+] as const;
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENDPOINT_PATTERN = /^(\*\.)?[A-Za-z0-9_.-]+(:\d{1,5})?$/;
+
+function duration(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
+  const value = envString(env, name);
+  return value === undefined ? fallbackMs : parseDurationMs(name, value);
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const value = envString(env, name);
+  if (value === undefined) return fallback;
+  if (!(values as readonly string[]).includes(value)) {
+    throw new EnvValueError(name, `expected one of ${values.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = envString(env, name);
+  if (value === undefined) return undefined;
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+  } catch (err) {
+    throw new EnvValueError(name, `expected an http(s) URL, got ${JSON.stringify(value)}`, { cause: err });
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (envString(env, name) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function readableFile(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const path = envString(env, name);
+  if (path === undefined) return undefined;
+  try {
+    readFileSync(path);
+  } catch (err) {
+    throw new EnvValueError(name, `cannot read ${path}`, { cause: err });
+  }
+  return path;
+}
+
+/** Builds the config; throws EnvValueError naming the variable for any unusable value. */
+export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
+  const watchNamespaces = list(env, 'TAC_WATCH_NAMESPACES');
+  for (const ns of watchNamespaces) {
+    if (!NAMESPACE.test(ns))
+      throw new EnvValueError('TAC_WATCH_NAMESPACES', `invalid namespace ${JSON.stringify(ns)}`);
+  }
+  const podNamespace = envString(env, 'POD_NAMESPACE');
+  const defaultNamespace =
+    envString(env, 'TAC_DEFAULT_NAMESPACE') ?? podNamespace ?? watchNamespaces[0] ?? 'default';
+  if (!NAMESPACE.test(defaultNamespace)) {
+    throw new EnvValueError('TAC_DEFAULT_NAMESPACE', `invalid namespace ${JSON.stringify(defaultNamespace)}`);
+  }
+  if (watchNamespaces.length > 0 && !watchNamespaces.includes(defaultNamespace)) {
+    throw new EnvValueError('TAC_DEFAULT_NAMESPACE', `${defaultNamespace} is not among TAC_WATCH_NAMESPACES`);
+  }
+  const allowedEndpoints = list(env, 'TAC_ALLOWED_CLIENT_ENDPOINTS');
+  for (const e of allowedEndpoints) {
+    if (!ENDPOINT_PATTERN.test(e)) {
+      throw new EnvValueError(
+        'TAC_ALLOWED_CLIENT_ENDPOINTS',
+        `expected host, host:port or *.suffix, got ${JSON.stringify(e)}`,
+      );
+    }
+  }
+  const certFile = readableFile(env, 'TAC_REST_TLS_CERT_FILE');
+  const keyFile = readableFile(env, 'TAC_REST_TLS_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new EnvValueError(
+      'TAC_REST_TLS_KEY_FILE',
+      'TAC_REST_TLS_CERT_FILE and TAC_REST_TLS_KEY_FILE go together',
+    );
+  }
+  const leaseDurationMs = duration(env, 'TAC_LEASE_DURATION', 15_000);
+  const renewDeadlineMs = duration(env, 'TAC_LEASE_RENEW_DEADLINE', 10_000);
+  const retryPeriodMs = duration(env, 'TAC_LEASE_RETRY_PERIOD', 2_000);
+  if (!(retryPeriodMs < renewDeadlineMs && renewDeadlineMs < leaseDurationMs)) {
+    throw new EnvValueError(
+      'TAC_LEASE_DURATION',
+      'need TAC_LEASE_RETRY_PERIOD < TAC_LEASE_RENEW_DEADLINE < TAC_LEASE_DURATION',
+    );
+  }
+  const restPort = envString(env, 'TAC_REST_PORT');
+  const temporalUiUrl = url(env, 'TEMPORAL_UI_URL');
+  const emcoOrchestratorUrl = url(env, 'TAC_EMCO_ORCHESTRATOR_URL');
+  const tlsCaFile = readableFile(env, 'TAC_INVOKE_TLS_CA_FILE');
+  const tokenFile = readableFile(env, 'TAC_INVOKE_TOKEN_FILE');
+  return Object.freeze({
+    watchNamespaces: Object.freeze(watchNamespaces),
+    defaultNamespace,
+    identity: envString(env, 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,
+    rest: Object.freeze({
+      host: envString(env, 'TAC_REST_HOST') ?? '0.0.0.0',
+      port: restPort === undefined ? 9064 : parsePort('TAC_REST_PORT', restPort, { allowZero: true }),
+      ...(certFile !== undefined && keyFile !== undefined
+        ? { tlsCertFile: certFile, tlsKeyFile: keyFile }
+        : {}),
+      auth: oneOf(env, 'TAC_REST_AUTH', ['none', 'kubernetes'] as const, 'none'),
+      maxBodyBytes: envPositiveInt(env, 'TAC_REST_MAX_BODY_BYTES') ?? 1_048_576,
+      requestTimeoutMs: duration(env, 'TAC_REST_REQUEST_TIMEOUT', 15 * 60_000),
+    }),
+    temporal: temporalConnectionConfigFromEnv(env),
+    ...(temporalUiUrl !== undefined ? { temporalUiUrl } : {}),
+    invoke: Object.freeze({
+      timeoutMs: duration(env, 'TAC_INVOKE_TIMEOUT', 10_000),
+      allowedEndpoints: Object.freeze(allowedEndpoints),
+      ...(tlsCaFile !== undefined ? { tlsCaFile } : {}),
+      ...(tokenFile !== undefined ? { tokenFile } : {}),
+    }),
+    defaultBlockingTimeoutMs: duration(env, 'TAC_DEFAULT_BLOCKING_TIMEOUT', 10 * 60_000),
+    timeoutPolicy: oneOf(env, 'TAC_TIMEOUT_POLICY', ['cancel', 'terminate'] as const, 'cancel'),
+    leaderElection: Object.freeze({
+      enabled: envBool(env, 'TAC_LEADER_ELECT') ?? true,
+      leaseName: envString(env, 'TAC_LEASE_NAME') ?? 'tac-operator',
+      leaseNamespace: envString(env, 'TAC_LEASE_NAMESPACE') ?? podNamespace ?? defaultNamespace,
+      leaseDurationMs,
+      renewDeadlineMs,
+      retryPeriodMs,
+    }),
+    ...(emcoOrchestratorUrl !== undefined ? { emcoOrchestratorUrl } : {}),
+    workers: envPositiveInt(env, 'TAC_WORKERS') ?? 4,
+    resyncMs: duration(env, 'TAC_RESYNC_PERIOD', 10 * 60_000),
+    deletionGraceMs: duration(env, 'TAC_DELETION_GRACE', 30_000),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+}

@@ -1,0 +1,90 @@
+// Owns the control loop: informer events enqueue keys (and wake lifecycle waiters), the work queue
+// runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
+// only while this process leads.
+import type { Logger } from '../../common/log.js';
+import type { TemporalActionIntent } from '../../common/model/types.js';
+import type { CacheWaiter } from '../kube/cache-waiter.js';
+import type { Reconciler } from './reconciler.js';
+import type { RunWatcher } from './run-watcher.js';
+import { WorkQueue } from './work-queue.js';
+import type { OperatorMetrics } from '../metrics.js';
+
+export interface ControllerDeps {
+  list(): TemporalActionIntent[];
+  reconciler: Reconciler;
+  watcher: RunWatcher;
+  waiter: CacheWaiter;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+  workers: number;
+  resyncMs: number;
+}
+
+export function keyOf(obj: TemporalActionIntent): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
+
+export class Controller {
+  private queue: WorkQueue | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ControllerDeps) {}
+
+  /** Cache event hook: always wakes waiters; enqueues only while leading. */
+  onChange(obj: TemporalActionIntent): void {
+    const key = keyOf(obj);
+    this.deps.waiter.notify(key);
+    this.queue?.add(key);
+  }
+
+  onDelete(obj: TemporalActionIntent): void {
+    const key = keyOf(obj);
+    this.deps.waiter.notify(key);
+    this.deps.watcher.forget(key);
+  }
+
+  enqueue(key: string): void {
+    this.queue?.add(key);
+  }
+
+  leading(): boolean {
+    return this.queue !== undefined;
+  }
+
+  /** Starts reconciling (on becoming leader): every known intent is queued once. */
+  startLeading(): void {
+    if (this.queue !== undefined) return;
+    const queue = new WorkQueue(
+      (key) => this.deps.reconciler.reconcile(key),
+      { workers: this.deps.workers, name: 'intents' },
+      {
+        logger: this.deps.logger,
+        ...(this.deps.metrics !== undefined ? { metrics: this.deps.metrics } : {}),
+      },
+    );
+    this.queue = queue;
+    this.deps.watcher.resume();
+    queue.start();
+    this.resyncAll();
+    this.resyncTimer = setInterval(() => this.resyncAll(), this.deps.resyncMs);
+    this.resyncTimer.unref();
+    this.deps.logger.info('Controller started', { workers: this.deps.workers });
+  }
+
+  private resyncAll(): void {
+    for (const obj of this.deps.list()) this.queue?.add(keyOf(obj));
+  }
+
+  /** Stops reconciling (on losing leadership or shutdown); waits for reconciles in flight. */
+  async stopLeading(): Promise<void> {
+    const queue = this.queue;
+    this.queue = undefined;
+    if (this.resyncTimer !== undefined) clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    this.deps.watcher.stop();
+    if (queue !== undefined) {
+      await queue.stop();
+      this.deps.logger.info('Controller stopped');
+    }
+  }
+}

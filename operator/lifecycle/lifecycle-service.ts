@@ -1,0 +1,213 @@
+// Owns lifecycle events: it runs a DIG's intents of one hook in order by asking the controller for
+// a run (an annotation on each intent, so any replica can take the event and a restarted operator
+// still finds the request), waits for the recorded outcome in the cache, and stops at the first
+// failed blocking intent. It never starts a workflow itself: the reconciler does.
+import { randomUUID } from 'node:crypto';
+import { errorFields, type Logger } from '../../common/log.js';
+import { EMCO_NAME_ANNOTATION, type Run, type TemporalActionIntent } from '../../common/model/types.js';
+import { activeRun, blockingTimeoutMs, isTerminal, knownRun } from '../controller/planner.js';
+import type { CacheWaiter } from '../kube/cache-waiter.js';
+import type { IntentClient } from '../kube/intent-client.js';
+import type { OperatorMetrics } from '../metrics.js';
+import type { EventOutcome, IntentOutcome, IntentStore, LifecycleEvent, LifecycleService } from '../ports.js';
+import { RUN_REQUEST_ANNOTATION, parseRunRequest, type RunRequest } from '../runs/run-identity.js';
+import { runOrder, sameHook } from './hooks.js';
+
+/** Outcomes kept for polling callers (oldest dropped first). */
+const MAX_REMEMBERED = 1000;
+/** Margin on top of an intent's own limits before the event gives up waiting for the operator. */
+const WAIT_MARGIN_MS = 30_000;
+
+export interface LifecycleDeps {
+  store: IntentStore;
+  client: IntentClient;
+  waiter: CacheWaiter;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+  config: { defaultBlockingTimeoutMs: number; invokeTimeoutMs: number };
+}
+
+const key = (i: TemporalActionIntent): string => `${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`;
+
+export class Lifecycle implements LifecycleService {
+  private readonly outcomes = new Map<string, EventOutcome>();
+  private readonly inFlight = new Map<string, Promise<EventOutcome>>();
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  outcome(eventId: string): EventOutcome | undefined {
+    return this.outcomes.get(eventId);
+  }
+
+  fire(event: LifecycleEvent): Promise<EventOutcome> {
+    const eventId = event.eventId ?? randomUUID();
+    const running = this.inFlight.get(eventId);
+    if (running !== undefined) return running;
+    const done = this.outcomes.get(eventId);
+    if (done?.endTime !== undefined) return Promise.resolve(done);
+    const promise = this.run({ ...event, eventId }).finally(() => this.inFlight.delete(eventId));
+    this.inFlight.set(eventId, promise);
+    return promise;
+  }
+
+  private remember(outcome: EventOutcome): void {
+    this.outcomes.delete(outcome.eventId);
+    this.outcomes.set(outcome.eventId, outcome);
+    while (this.outcomes.size > MAX_REMEMBERED) {
+      const oldest = this.outcomes.keys().next().value;
+      if (oldest === undefined) break;
+      this.outcomes.delete(oldest);
+    }
+  }
+
+  private async run(event: LifecycleEvent & { eventId: string }): Promise<EventOutcome> {
+    const log = this.deps.logger.child({ eventId: event.eventId, hookType: event.hookType, dig: event.dig });
+    const intents = this.deps.store
+      .listByDig(event.dig, event.namespace)
+      .filter((i) => sameHook(i.spec.hookType, event.hookType))
+      .sort(runOrder);
+    const outcome: EventOutcome = {
+      eventId: event.eventId,
+      dig: event.dig,
+      hookType: event.hookType,
+      succeeded: true,
+      intents: [],
+      startTime: new Date().toISOString(),
+    };
+    this.remember(outcome);
+    log.info('Lifecycle event started', { intents: intents.map(key) });
+    for (const intent of intents) {
+      if (!outcome.succeeded) {
+        outcome.intents.push(
+          this.describe(intent, {
+            phase: 'Skipped',
+            message: `not started: ${outcome.failedIntent ?? ''} failed`,
+          }),
+        );
+        continue;
+      }
+      const result = await this.runIntent(intent, event, log);
+      outcome.intents.push(result);
+      // A blocking intent must succeed; any intent must at least start (as in EMCO, where a start
+      // failure fails the hook).
+      const startFailed = result.phase === 'Failed' && result.runId === undefined;
+      if ((result.blocking && result.phase !== 'Succeeded') || startFailed) {
+        outcome.succeeded = false;
+        outcome.failedIntent = result.intent;
+      }
+    }
+    outcome.endTime = new Date().toISOString();
+    this.remember(outcome);
+    this.deps.metrics?.lifecycleEvents.inc({
+      hook_type: event.hookType,
+      outcome: outcome.succeeded ? 'Succeeded' : 'Failed',
+    });
+    log.info('Lifecycle event finished', {
+      succeeded: outcome.succeeded,
+      failedIntent: outcome.failedIntent,
+    });
+    return outcome;
+  }
+
+  private async runIntent(
+    intent: TemporalActionIntent,
+    event: LifecycleEvent & { eventId: string },
+    log: Logger,
+  ): Promise<IntentOutcome> {
+    const ns = intent.metadata?.namespace ?? '';
+    const name = intent.metadata?.name ?? '';
+    const k = key(intent);
+    const blocking = intent.spec.hookBlocking === true;
+    if (knownRun(intent.status, event.eventId) === undefined) {
+      const request: RunRequest = {
+        id: event.eventId,
+        hookType: event.hookType,
+        eventId: event.eventId,
+        requestedAt: new Date().toISOString(),
+        ...(event.appContextId !== undefined ? { appContextId: event.appContextId } : {}),
+        ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
+      };
+      try {
+        await this.deps.client.patchMetadata(ns, name, {
+          annotations: { [RUN_REQUEST_ANNOTATION]: JSON.stringify(request) },
+        });
+      } catch (err) {
+        log.warn('Could not request a run', { intent: k, ...errorFields(err) });
+        return this.describe(intent, {
+          phase: 'Failed',
+          message: `could not request the run: ${errorFields(err).error as string}`,
+        });
+      }
+    }
+    const busyMs =
+      activeRun(intent.status) !== undefined
+        ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs)
+        : 0;
+    const budget =
+      this.deps.config.invokeTimeoutMs +
+      WAIT_MARGIN_MS +
+      busyMs +
+      (blocking ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs) : 0);
+    let superseded = false;
+    const settled = (): boolean => {
+      const current = this.deps.store.get(ns, name);
+      if (current === undefined) return true;
+      const run = knownRun(current.status, event.eventId);
+      if (run !== undefined) return isTerminal(run.phase) || (!blocking && run.phase === 'Running');
+      const pending = parseRunRequest(current.metadata?.annotations?.[RUN_REQUEST_ANNOTATION]);
+      superseded = pending !== undefined && pending.id !== event.eventId;
+      return superseded;
+    };
+    await this.deps.waiter.wait(k, settled, budget);
+    const current = this.deps.store.get(ns, name);
+    if (current === undefined)
+      return this.describe(intent, { phase: 'Failed', message: 'the intent was deleted during the event' });
+    const run = knownRun(current.status, event.eventId);
+    if (run === undefined) {
+      return this.describe(current, {
+        phase: 'Failed',
+        message: superseded
+          ? 'another lifecycle event requested a run of this intent first'
+          : `the run did not start within ${budget} ms`,
+      });
+    }
+    return this.fromRun(current, run, blocking);
+  }
+
+  private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {
+    if (!isTerminal(run.phase)) {
+      // Non-blocking and started: done for the event.
+      return this.describe(intent, { phase: 'Succeeded', run, message: 'workflow started (non-blocking)' });
+    }
+    const phase =
+      run.phase === 'Succeeded'
+        ? 'Succeeded'
+        : run.phase === 'Pending' || run.phase === 'Running'
+          ? 'Failed'
+          : run.phase;
+    return this.describe(intent, {
+      phase,
+      run,
+      ...(run.failureMessage !== undefined ? { message: run.failureMessage } : {}),
+      blocking,
+    });
+  }
+
+  private describe(
+    intent: TemporalActionIntent,
+    o: { phase: IntentOutcome['phase']; run?: Run; message?: string; blocking?: boolean },
+  ): IntentOutcome {
+    return {
+      intent: intent.metadata?.annotations?.[EMCO_NAME_ANNOTATION] ?? intent.metadata?.name ?? '',
+      namespace: intent.metadata?.namespace ?? '',
+      resourceName: intent.metadata?.name ?? '',
+      blocking: o.blocking ?? intent.spec.hookBlocking === true,
+      phase: o.phase,
+      ...(o.run?.workflowId !== undefined ? { workflowId: o.run.workflowId } : {}),
+      ...(o.run?.runId !== undefined ? { runId: o.run.runId } : {}),
+      ...(o.run?.startTime !== undefined ? { startTime: o.run.startTime } : {}),
+      ...(o.run?.endTime !== undefined ? { endTime: o.run.endTime } : {}),
+      ...(o.message !== undefined ? { message: o.message } : {}),
+    };
+  }
+}

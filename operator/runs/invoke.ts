@@ -1,0 +1,113 @@
+// Owns the call TAC makes to a workflow client: POST {endpoint}/invoke/{client-name} with the
+// temporal spec, bounded by a request timeout, where only 204 means "started".
+import { Agent, request } from 'undici';
+
+export interface InvokeTarget {
+  host: string;
+  port: number;
+  clientName: string;
+}
+
+export type InvokeResult =
+  | { started: true; workflowId?: string; runId?: string }
+  | { started: false; message: string; status?: number };
+
+export interface InvokerOptions {
+  timeoutMs: number;
+  /** PEM CA for https to the workflow client; plain http when absent. */
+  tlsCa?: string;
+  /** Bearer token sent to the workflow client. Never logged. */
+  token?: string;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export function invokeUrl(target: InvokeTarget, https: boolean): string {
+  return `${https ? 'https' : 'http'}://${hostForUrl(target.host)}:${target.port}/invoke/${encodeURIComponent(target.clientName)}`;
+}
+
+/**
+ * Posts invoke calls. Failures never throw: they come back as `{ started: false, message }` with
+ * what a user needs to fix it (connection refused, the client's own error text, a timeout).
+ */
+export class Invoker {
+  private readonly dispatcher: Agent;
+
+  constructor(private readonly options: InvokerOptions) {
+    this.dispatcher = new Agent({
+      connectTimeout: options.timeoutMs,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      ...(options.tlsCa !== undefined ? { connect: { ca: options.tlsCa } } : {}),
+    });
+  }
+
+  async invoke(target: InvokeTarget, body: string): Promise<InvokeResult> {
+    const url = invokeUrl(target, this.options.tlsCa !== undefined);
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        body,
+        dispatcher: this.dispatcher,
+        signal,
+        headers: {
+          'content-type': 'application/json',
+          ...(this.options.token !== undefined ? { authorization: `Bearer ${this.options.token}` } : {}),
+        },
+      });
+      const text = (await res.body.text()).trim();
+      if (res.statusCode === 204) {
+        const wid = res.headers['x-workflow-id'];
+        const rid = res.headers['x-run-id'];
+        return {
+          started: true,
+          ...(typeof wid === 'string' && wid !== '' ? { workflowId: wid } : {}),
+          ...(typeof rid === 'string' && rid !== '' ? { runId: rid } : {}),
+        };
+      }
+      const detail = text === '' ? '' : `: ${text.slice(0, 500)}`;
+      return {
+        started: false,
+        status: res.statusCode,
+        message: `workflow client ${url} answered ${res.statusCode}${detail}`,
+      };
+    } catch (err) {
+      const reason = signal.aborted
+        ? `no answer within ${this.options.timeoutMs} ms`
+        : describeNetworkError(err);
+      return { started: false, message: `workflow client ${url} unreachable: ${reason}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+function describeNetworkError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const cause = err.cause instanceof Error ? err.cause : undefined;
+  const causeCode = (cause as { code?: unknown } | undefined)?.code;
+  const parts = [
+    typeof code === 'string' ? code : undefined,
+    err.message,
+    typeof causeCode === 'string' ? causeCode : undefined,
+  ];
+  return parts.filter((p) => p !== undefined && p !== '').join(' ');
+}
+
+/** Whether `host:port` matches the allow-list (`host`, `host:port`, `*.suffix`); empty list allows all. */
+export function endpointAllowed(allowed: readonly string[], host: string, port: number): boolean {
+  if (allowed.length === 0) return true;
+  const h = host.toLowerCase();
+  return allowed.some((entry) => {
+    const [pattern = '', portText] = entry.toLowerCase().split(/:(?=\d+$)/);
+    if (portText !== undefined && Number(portText) !== port) return false;
+    if (pattern.startsWith('*.')) return h.endsWith(pattern.slice(1)) && h.length > pattern.length - 1;
+    return h === pattern;
+  });
+}
