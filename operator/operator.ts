@@ -1,0 +1,206 @@
+// Owns the assembly of one operator process from its parts (informer cache, store, controller,
+// lifecycle events, REST API, leader election) and their start/stop order. No configuration is
+// read here: main.ts passes the validated config and the clients it built.
+import { readFileSync } from 'node:fs';
+import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from '../common/log.js';
+import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../common/model/types.js';
+import { connectionOptions } from '../common/temporal/connection-options.js';
+import type { OperatorConfig } from './config.js';
+import { Controller } from './controller/controller.js';
+import { Reconciler } from './controller/reconciler.js';
+import { RunWatcher } from './controller/run-watcher.js';
+import { CacheWaiter } from './kube/cache-waiter.js';
+import { KubeEventRecorder } from './kube/event-recorder.js';
+import { ResourceInformer } from './kube/informer.js';
+import { IntentClient } from './kube/intent-client.js';
+import { KubeIntentStore } from './kube/intent-store.js';
+import { LeaderElector } from './kube/leader-election.js';
+import { Lifecycle } from './lifecycle/lifecycle-service.js';
+import { createOperatorMetrics, type OperatorMetrics } from './metrics.js';
+import { createRestServer } from './rest/server.js';
+import { Invoker } from './runs/invoke.js';
+import { TemporalGateway } from './temporal/temporal-gateway.js';
+
+export interface OperatorDeps {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  /** A ready Temporal connection (tests pass one); otherwise one is made lazily from config.temporal. */
+  temporalConnection?: Connection;
+}
+
+export interface Operator {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The REST port actually bound (useful with port 0). */
+  restPort(): number;
+  isLeader(): boolean;
+  readonly metrics: OperatorMetrics;
+}
+
+export function createOperator(config: OperatorConfig, deps: OperatorDeps): Operator {
+  const { kubeConfig: kc, logger } = deps;
+  const metrics = createOperatorMetrics();
+  const ownsConnection = deps.temporalConnection === undefined;
+  const connection = deps.temporalConnection ?? Connection.lazy(connectionOptions(config.temporal));
+  const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new TemporalGateway(temporalClient, {
+    namespace: config.temporal.namespace,
+    ...(config.temporalUiUrl !== undefined ? { uiUrl: config.temporalUiUrl } : {}),
+  });
+  const informer = new ResourceInformer<TemporalActionIntent>(
+    kc,
+    { group: GROUP, version: VERSION, plural: PLURAL, namespaces: [...config.watchNamespaces] },
+    { logger: logger.child({ component: 'informer' }) },
+  );
+  const client = new IntentClient(kc);
+  const store = new KubeIntentStore(informer, client);
+  const waiter = new CacheWaiter();
+  const invoker = new Invoker({
+    timeoutMs: config.invoke.timeoutMs,
+    ...(config.invoke.tlsCaFile !== undefined
+      ? { tlsCa: readFileSync(config.invoke.tlsCaFile, 'utf8') }
+      : {}),
+    ...(config.invoke.tokenFile !== undefined
+      ? { token: readFileSync(config.invoke.tokenFile, 'utf8').trim() }
+      : {}),
+  });
+  const events = new KubeEventRecorder(kc, 'tac-operator', logger.child({ component: 'events' }));
+  let controller: Controller | undefined;
+  const watcher = new RunWatcher(
+    temporal,
+    (key) => controller?.enqueue(key),
+    logger.child({ component: 'run-watcher' }),
+  );
+  const reconciler = new Reconciler({
+    get: (ns, name) => informer.get(ns, name),
+    client,
+    temporal,
+    invoker,
+    events,
+    watcher,
+    metrics,
+    logger: logger.child({ component: 'reconciler' }),
+    config: {
+      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
+      timeoutPolicy: config.timeoutPolicy,
+      allowedEndpoints: config.invoke.allowedEndpoints,
+      deletionGraceMs: config.deletionGraceMs,
+      ...(config.emcoOrchestratorUrl !== undefined
+        ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }
+        : {}),
+    },
+  });
+  controller = new Controller({
+    list: () => informer.list(),
+    reconciler,
+    watcher,
+    waiter,
+    logger: logger.child({ component: 'controller' }),
+    metrics,
+    workers: config.workers,
+    resyncMs: config.resyncMs,
+  });
+  const ctl = controller;
+  informer.on('add', (obj) => {
+    store.onUpsert(obj);
+    metrics.observeIntent(obj);
+    ctl.onChange(obj);
+  });
+  informer.on('update', (obj) => {
+    store.onUpsert(obj);
+    metrics.observeIntent(obj);
+    ctl.onChange(obj);
+  });
+  informer.on('delete', (obj) => {
+    store.onDelete(obj);
+    ctl.onDelete(obj);
+  });
+  const lifecycle = new Lifecycle({
+    store,
+    client,
+    waiter,
+    logger: logger.child({ component: 'lifecycle' }),
+    metrics,
+    config: {
+      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
+      invokeTimeoutMs: config.invoke.timeoutMs,
+    },
+  });
+  const rest = createRestServer({
+    store,
+    lifecycle,
+    temporal,
+    logger: logger.child({ component: 'rest' }),
+    metrics,
+    kubeConfig: kc,
+    config: {
+      defaultNamespace: config.defaultNamespace,
+      maxBodyBytes: config.rest.maxBodyBytes,
+      requestTimeoutMs: config.rest.requestTimeoutMs,
+      auth: config.rest.auth,
+      ...(config.rest.tlsCertFile !== undefined && config.rest.tlsKeyFile !== undefined
+        ? { tls: { certFile: config.rest.tlsCertFile, keyFile: config.rest.tlsKeyFile } }
+        : {}),
+      ...(config.emcoOrchestratorUrl !== undefined
+        ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }
+        : {}),
+      ...(config.temporalUiUrl !== undefined ? { temporalUiUrl: config.temporalUiUrl } : {}),
+    },
+    health: { ready: () => store.synced() },
+  });
+  const elector = config.leaderElection.enabled
+    ? new LeaderElector(
+        kc.makeApiClient(CoordinationV1Api),
+        {
+          leaseName: config.leaderElection.leaseName,
+          namespace: config.leaderElection.leaseNamespace,
+          identity: config.identity,
+          leaseDurationMs: config.leaderElection.leaseDurationMs,
+          renewDeadlineMs: config.leaderElection.renewDeadlineMs,
+          retryPeriodMs: config.leaderElection.retryPeriodMs,
+        },
+        {
+          onStartedLeading: () => {
+            logger.info('Became leader', { identity: config.identity });
+            metrics.leader.set(1);
+            ctl.startLeading();
+          },
+          onStoppedLeading: () => {
+            logger.warn('Lost leadership; reconciling stops', { identity: config.identity });
+            metrics.leader.set(0);
+            void ctl.stopLeading();
+          },
+        },
+        { logger: logger.child({ component: 'leader-election' }) },
+      )
+    : undefined;
+
+  let boundPort = 0;
+  return {
+    metrics,
+    restPort: () => boundPort,
+    isLeader: () => ctl.leading(),
+    async start() {
+      await informer.start();
+      boundPort = await rest.listen(config.rest.port, config.rest.host);
+      logger.info('REST API listening', { port: boundPort, host: config.rest.host });
+      if (elector !== undefined) elector.start();
+      else {
+        metrics.leader.set(1);
+        ctl.startLeading();
+      }
+    },
+    async stop() {
+      if (elector !== undefined) await elector.stop();
+      await ctl.stopLeading();
+      await rest.close();
+      informer.stop();
+      waiter.close();
+      await invoker.close();
+      if (ownsConnection) await connection.close();
+      logger.info('Operator stopped');
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { endpointAllowed, Invoker, invokeUrl } from '../../../../operator/runs/invoke.js';
+import { freePort } from '../../../../testenv/ports.js';
+
+describe('invoke', () => {
+  let server: http.Server;
+  let port: number;
+  const seen: { url: string; body: string; auth?: string }[] = [];
+  const hanging: http.ServerResponse[] = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push({
+          url: req.url ?? '',
+          body,
+          ...(req.headers.authorization !== undefined ? { auth: req.headers.authorization } : {}),
+        });
+        if (req.url === '/invoke/ok') {
+          res.writeHead(204, { 'x-workflow-id': 'wf-1', 'x-run-id': 'run-1' }).end();
+        } else if (req.url === '/invoke/broken') {
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('temporal said no\n');
+        } else {
+          hanging.push(res);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    for (const res of hanging) res.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('posts the body to /invoke/{name} and reads the workflow and run ids of a 204', async () => {
+    const invoker = new Invoker({ timeoutMs: 2000, token: 's3cret' });
+    const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'ok' }, '{"a":1}');
+    await invoker.close();
+    expect(result).to.deep.equal({ started: true, workflowId: 'wf-1', runId: 'run-1' });
+    expect(seen.at(-1)).to.deep.equal({ url: '/invoke/ok', body: '{"a":1}', auth: 'Bearer s3cret' });
+  });
+
+  it('reports a non-204 answer with its status and text', async () => {
+    const invoker = new Invoker({ timeoutMs: 2000 });
+    const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'broken' }, '{}');
+    await invoker.close();
+    expect(result.started).to.equal(false);
+    expect(result).to.deep.include({ status: 500 });
+    expect(!result.started && result.message).to.equal(
+      `workflow client http://127.0.0.1:${port}/invoke/broken answered 500: temporal said no`,
+    );
+  });
+
+  it('reports a refused connection clearly', async () => {
+    const closedPort = await freePort();
+    const invoker = new Invoker({ timeoutMs: 2000 });
+    const result = await invoker.invoke({ host: '127.0.0.1', port: closedPort, clientName: 'x' }, '{}');
+    await invoker.close();
+    expect(!result.started && result.message).to.match(/unreachable: .*ECONNREFUSED/);
+  });
+
+  it('gives up on a client that never answers after the timeout', async () => {
+    const invoker = new Invoker({ timeoutMs: 300 });
+    const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'hang' }, '{}');
+    await invoker.close();
+    expect(!result.started && result.message).to.match(/no answer within 300 ms/);
+  });
+
+  it('builds EMCO URLs, bracketing IPv6 hosts', () => {
+    expect(invokeUrl({ host: 'wfc', port: 9090, clientName: 'default' }, false)).to.equal(
+      'http://wfc:9090/invoke/default',
+    );
+    expect(invokeUrl({ host: '::1', port: 9090, clientName: 'c' }, true)).to.equal(
+      'https://[::1]:9090/invoke/c',
+    );
+  });
+
+  it('applies the endpoint allow-list', () => {
+    expect(endpointAllowed([], 'anything', 1)).to.equal(true);
+    expect(endpointAllowed(['wfc'], 'wfc', 9090)).to.equal(true);
+    expect(endpointAllowed(['wfc'], 'evil', 9090)).to.equal(false);
+    expect(endpointAllowed(['wfc:9090'], 'wfc', 9091)).to.equal(false);
+    expect(endpointAllowed(['*.tac.svc'], 'client.tac.svc', 80)).to.equal(true);
+    expect(endpointAllowed(['*.tac.svc'], 'tac.svc', 80)).to.equal(false);
+    expect(endpointAllowed(['WFC'], 'wfc', 1)).to.equal(true);
+  });
+});
