@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { EnvValueError } from '../../../common/temporal/env-parsing.js';
+import { workerConfigFromEnv } from '../../../worker/config.js';
+import { DEFAULT_TASK_QUEUES } from '../../../worker/workflow-names.js';
+
+describe('workerConfigFromEnv', () => {
+  it('has defaults for everything', () => {
+    const config = workerConfigFromEnv({});
+    expect(config).to.deep.include({
+      logLevel: 'info',
+      taskQueues: DEFAULT_TASK_QUEUES,
+      emcoBaseUrl: undefined,
+      httpTimeoutMs: 30_000,
+      shutdownGraceMs: 10_000,
+      identity: undefined,
+      maxConcurrentActivities: undefined,
+    });
+    expect(config.temporal.address).to.equal('localhost:7233');
+    expect(Object.isFrozen(config)).to.equal(true);
+  });
+
+  it('reads every variable', () => {
+    const config = workerConfigFromEnv({
+      LOG_LEVEL: 'DEBUG',
+      TEMPORAL_SERVER: 'temporal',
+      TEMPORAL_PORT: '7300',
+      TAC_WORKER_TASK_QUEUES: ' a, b ,a,,c ',
+      TAC_WORKER_EMCO_URL: 'http://orchestrator:9015/',
+      TAC_WORKER_HTTP_TIMEOUT: '5s',
+      TAC_WORKER_SHUTDOWN_GRACE: '1m',
+      TAC_WORKER_IDENTITY: 'w-1',
+      TAC_WORKER_MAX_CONCURRENT_ACTIVITIES: '8',
+    });
+    expect(config).to.deep.include({
+      logLevel: 'debug',
+      taskQueues: ['a', 'b', 'c'],
+      emcoBaseUrl: 'http://orchestrator:9015',
+      httpTimeoutMs: 5_000,
+      shutdownGraceMs: 60_000,
+      identity: 'w-1',
+      maxConcurrentActivities: 8,
+    });
+    expect(config.temporal.address).to.equal('temporal:7300');
+  });
+
+  it('rejects bad values naming the variable', () => {
+    expect(() => workerConfigFromEnv({ LOG_LEVEL: 'loud' })).to.throw(
+      EnvValueError,
+      /^LOG_LEVEL: expected one of/,
+    );
+    expect(() => workerConfigFromEnv({ TAC_WORKER_TASK_QUEUES: ' , ' })).to.throw(
+      EnvValueError,
+      'TAC_WORKER_TASK_QUEUES: lists no task queue',
+    );
+    expect(() => workerConfigFromEnv({ TAC_WORKER_EMCO_URL: 'orchestrator:9015' })).to.throw(
+      EnvValueError,
+      /^TAC_WORKER_EMCO_URL: expected an http\(s\) URL/,
+    );
+    expect(() => workerConfigFromEnv({ TAC_WORKER_HTTP_TIMEOUT: 'fast' })).to.throw(
+      EnvValueError,
+      /TAC_WORKER_HTTP_TIMEOUT/,
+    );
+    expect(() => workerConfigFromEnv({ TEMPORAL_TLS_CERT_FILE: '/x' })).to.throw(
+      EnvValueError,
+      /TEMPORAL_TLS_CERT_FILE/,
+    );
+  });
+});

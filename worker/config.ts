@@ -1,0 +1,91 @@
+// Owns the worker's configuration: one validated, frozen object built from the environment
+// (task queues, EMCO URL, timeouts, log level, Temporal connection). Only main.ts reads it.
+import type { LogLevel } from '../common/log.js';
+import type { TemporalConnectionConfig } from '../common/temporal/connection-config.js';
+import { temporalConnectionConfigFromEnv } from '../common/temporal/connection-config.js';
+import type { TemporalConfigLoadOptions } from '../common/temporal/connection-config.js';
+import { EnvValueError, envDurationMs, envPositiveInt, envString } from '../common/temporal/env-parsing.js';
+import { DEFAULT_TASK_QUEUES } from './workflow-names.js';
+
+export interface WorkerConfig {
+  readonly logLevel: LogLevel;
+  readonly temporal: TemporalConnectionConfig;
+  readonly taskQueues: readonly string[];
+  /** Default EMCO orchestrator URL for workflows whose params carry no `emcoURL`. */
+  readonly emcoBaseUrl: string | undefined;
+  /** Deadline of one HTTP request made by an activity, in ms. */
+  readonly httpTimeoutMs: number;
+  /** After SIGTERM, how long in-flight activities may run before they are cancelled, in ms. */
+  readonly shutdownGraceMs: number;
+  readonly identity: string | undefined;
+  readonly maxConcurrentActivities: number | undefined;
+}
+
+export const WORKER_DEFAULTS = Object.freeze({
+  httpTimeoutMs: 30_000,
+  shutdownGraceMs: 10_000,
+});
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+const TASK_QUEUE = /^[^\s,]{1,1000}$/;
+
+export function logLevelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
+  const value = envString(env, 'LOG_LEVEL')?.toLowerCase();
+  if (value === undefined) return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
+  throw new EnvValueError(
+    'LOG_LEVEL',
+    `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`,
+  );
+}
+
+function taskQueuesFromEnv(env: NodeJS.ProcessEnv): readonly string[] {
+  const value = envString(env, 'TAC_WORKER_TASK_QUEUES');
+  if (value === undefined) return DEFAULT_TASK_QUEUES;
+  const queues = [
+    ...new Set(
+      value
+        .split(',')
+        .map((q) => q.trim())
+        .filter((q) => q !== ''),
+    ),
+  ];
+  if (queues.length === 0) throw new EnvValueError('TAC_WORKER_TASK_QUEUES', 'lists no task queue');
+  const bad = queues.find((q) => !TASK_QUEUE.test(q));
+  if (bad !== undefined) {
+    throw new EnvValueError('TAC_WORKER_TASK_QUEUES', `invalid task queue name ${JSON.stringify(bad)}`);
+  }
+  return Object.freeze(queues);
+}
+
+function emcoUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const value = envString(env, 'TAC_WORKER_EMCO_URL');
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (err) {
+    throw new EnvValueError('TAC_WORKER_EMCO_URL', `not a URL: ${JSON.stringify(value)}`, { cause: err });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EnvValueError('TAC_WORKER_EMCO_URL', `expected an http(s) URL, got ${JSON.stringify(value)}`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** Throws EnvValueError naming the first bad variable. */
+export function workerConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  options: TemporalConfigLoadOptions = {},
+): WorkerConfig {
+  return Object.freeze({
+    logLevel: logLevelFromEnv(env),
+    temporal: temporalConnectionConfigFromEnv(env, options),
+    taskQueues: taskQueuesFromEnv(env),
+    emcoBaseUrl: emcoUrlFromEnv(env),
+    httpTimeoutMs: envDurationMs(env, 'TAC_WORKER_HTTP_TIMEOUT', WORKER_DEFAULTS.httpTimeoutMs),
+    shutdownGraceMs: envDurationMs(env, 'TAC_WORKER_SHUTDOWN_GRACE', WORKER_DEFAULTS.shutdownGraceMs),
+    identity: envString(env, 'TAC_WORKER_IDENTITY'),
+    maxConcurrentActivities: envPositiveInt(env, 'TAC_WORKER_MAX_CONCURRENT_ACTIVITIES'),
+  });
+}
