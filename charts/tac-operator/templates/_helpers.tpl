@@ -59,9 +59,13 @@ app.kubernetes.io/component: {{ .component }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
-{{/* Name of a component's objects: "<fullname>-<suffix>", 63 characters at most. */}}
+{{/*
+Name of a component's objects: "<fullname>-<suffix>", 63 characters at most. The full name is cut
+to make room, so the suffix always survives and names of different components never collide.
+*/}}
 {{- define "tac-operator.componentName" -}}
-{{- printf "%s-%s" (include "tac-operator.fullname" .ctx) .suffix | trunc 63 | trimSuffix "-" }}
+{{- $room := sub 62 (len .suffix) | int }}
+{{- printf "%s-%s" (include "tac-operator.fullname" .ctx | trunc $room | trimSuffix "-") .suffix }}
 {{- end }}
 
 {{- define "tac-operator.workflowClient.fullname" -}}

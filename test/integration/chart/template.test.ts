@@ -1,0 +1,353 @@
+import { expect } from 'chai';
+import {
+  container,
+  envOf,
+  find,
+  names,
+  ofKind,
+  podAnnotations,
+  podSpec,
+  render,
+  template,
+  type K8sObject,
+} from './helm.js';
+import { everythingOn, PROGRAM_ENV } from './values-fixtures.js';
+
+const OPERATOR = 'tac-operator';
+const CLIENT = 'tac-operator-workflow-client';
+const WORKER = 'tac-operator-worker';
+
+function volumeNames(deployment: K8sObject): string[] {
+  return (podSpec(deployment).volumes ?? []).map((v) => v.name);
+}
+
+function mountPaths(deployment: K8sObject): string[] {
+  return (container(deployment).volumeMounts ?? []).map((m) => m.mountPath);
+}
+
+describe('chart: helm template', () => {
+  describe('defaults', () => {
+    let objects: K8sObject[];
+    before(async () => {
+      objects = await render();
+    });
+
+    it('renders the operator, the workflow client, the worker and their RBAC, nothing optional', () => {
+      expect(names(objects)).to.deep.equal(
+        [
+          `ClusterRole/${OPERATOR}`,
+          `ClusterRoleBinding/${OPERATOR}`,
+          `Deployment/${OPERATOR}`,
+          `Deployment/${CLIENT}`,
+          `Deployment/${WORKER}`,
+          `Role/${OPERATOR}-leader-election`,
+          `RoleBinding/${OPERATOR}-leader-election`,
+          `Service/${OPERATOR}`,
+          `Service/${CLIENT}`,
+          `ServiceAccount/${OPERATOR}`,
+          `ServiceAccount/${CLIENT}`,
+          `ServiceAccount/${WORKER}`,
+        ].sort(),
+      );
+    });
+
+    it('configures the operator for leader election, all namespaces and its own workflow client', () => {
+      const env = envOf(find(objects, 'Deployment', OPERATOR));
+      expect(env.get('TAC_LEADER_ELECT')).to.equal('true');
+      expect(env.get('TAC_LEASE_NAME')).to.equal(OPERATOR);
+      expect(env.get('TAC_LEASE_NAMESPACE')).to.equal('tac-system');
+      expect(env.get('TAC_WATCH_NAMESPACES')).to.equal('');
+      expect(env.get('TAC_DEFAULT_NAMESPACE')).to.equal('tac-system');
+      expect(env.get('TAC_REST_PORT')).to.equal('9064');
+      expect(env.get('TAC_REST_AUTH')).to.equal('none');
+      expect(env.get('TAC_TIMEOUT_POLICY')).to.equal('cancel');
+      expect(env.get('TAC_ALLOWED_CLIENT_ENDPOINTS')?.split(',')).to.deep.equal([
+        `${CLIENT}:9090`,
+        `${CLIENT}.tac-system:9090`,
+        `${CLIENT}.tac-system.svc:9090`,
+        `${CLIENT}.tac-system.svc.cluster.local:9090`,
+      ]);
+      expect(env.get('TAC_LEASE_DURATION')).to.equal('15s');
+      expect(env.get('TAC_REST_REQUEST_TIMEOUT')).to.equal('15m');
+      expect(env.has('TEMPORAL_TLS')).to.equal(false);
+      expect(env.has('POD_NAME')).to.equal(true);
+    });
+
+    it('leaves the worker on its default task queues', () => {
+      const env = envOf(find(objects, 'Deployment', WORKER));
+      expect(env.has('TAC_WORKER_TASK_QUEUES')).to.equal(false);
+      expect(env.get('TAC_WORKER_SHUTDOWN_GRACE')).to.equal('10s');
+    });
+
+    it('probes the operator on /healthz and /readyz and the workflow client likewise, not the worker', () => {
+      for (const name of [OPERATOR, CLIENT]) {
+        const c = container(find(objects, 'Deployment', name));
+        expect(c.livenessProbe, name).to.deep.include({
+          httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+        });
+        expect(c.readinessProbe, name).to.deep.include({
+          httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' },
+        });
+      }
+      const worker = container(find(objects, 'Deployment', WORKER));
+      expect(worker.livenessProbe).to.equal(undefined);
+      expect(worker.readinessProbe).to.equal(undefined);
+    });
+
+    it('exposes the REST API on 9064 and the workflow client on 9090', () => {
+      const op = find(objects, 'Service', OPERATOR).spec as { ports: { port: number; targetPort: string }[] };
+      expect(op.ports).to.deep.equal([
+        { name: 'http', port: 9064, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      ]);
+      const client = find(objects, 'Service', CLIENT).spec as { ports: { port: number }[] };
+      expect(client.ports[0]?.port).to.equal(9090);
+    });
+
+    it('tags images with the chart appVersion and sets resources on every container', () => {
+      for (const [name, repo] of [
+        [OPERATOR, 'tac-operator/operator'],
+        [CLIENT, 'tac-operator/workflow-client'],
+        [WORKER, 'tac-operator/worker'],
+      ] as const) {
+        const c = container(find(objects, 'Deployment', name));
+        expect(c.image).to.equal(`${repo}:0.1.0`);
+        expect(c.resources).to.have.nested.property('requests.memory');
+        expect(c.resources).to.have.nested.property('limits.memory');
+      }
+    });
+  });
+
+  it('sets only environment variables the programs read, with every feature on', async () => {
+    const objects = await render(everythingOn());
+    for (const [name, program] of [
+      [OPERATOR, 'operator'],
+      [CLIENT, 'workflow-client'],
+      [WORKER, 'worker'],
+    ] as const) {
+      const unknown = [...envOf(find(objects, 'Deployment', name)).keys()].filter(
+        (v) => !PROGRAM_ENV[program].has(v),
+      );
+      expect(unknown, `${program} env`).to.deep.equal([]);
+    }
+  });
+
+  it('drops the workflow client when disabled, and then requires an explicit endpoint allow-list', async () => {
+    const refused = await template({ workflowClient: { enabled: false } });
+    expect(refused.code).to.not.equal(0);
+    expect(refused.stderr).to.contain(
+      'operator.invoke.allowedClientEndpoints must list the workflow clients intents may call when workflowClient.enabled is false',
+    );
+    const objects = await render({
+      workflowClient: { enabled: false },
+      operator: { invoke: { allowedClientEndpoints: ['wfc.emco:9090'] } },
+    });
+    expect(names(objects).filter((n) => n.includes('workflow-client'))).to.deep.equal([]);
+    expect(envOf(find(objects, 'Deployment', OPERATOR)).get('TAC_ALLOWED_CLIENT_ENDPOINTS')).to.equal(
+      'wfc.emco:9090',
+    );
+  });
+
+  it('drops the worker when disabled', async () => {
+    const objects = await render({ worker: { enabled: false } });
+    expect(names(objects).filter((n) => n.includes('worker'))).to.deep.equal([]);
+    expect(names(objects)).to.include(`Deployment/${CLIENT}`);
+  });
+
+  it('renders ServiceMonitors for the operator and the client only when enabled', async () => {
+    expect(ofKind(await render(), 'ServiceMonitor')).to.have.length(0);
+    const on = await render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } });
+    const monitors = ofKind(on, 'ServiceMonitor');
+    expect(monitors.map((m) => m.metadata.name).sort()).to.deep.equal([OPERATOR, CLIENT].sort());
+    for (const m of monitors) {
+      expect(m.metadata.labels?.release).to.equal('prom');
+      expect(m.spec).to.have.nested.property('endpoints[0].path', '/metrics');
+    }
+    const withoutClient = await render({
+      metrics: { serviceMonitor: { enabled: true } },
+      workflowClient: { enabled: false },
+      operator: { invoke: { allowedClientEndpoints: ['wfc.emco:9090'] } },
+    });
+    expect(ofKind(withoutClient, 'ServiceMonitor').map((m) => m.metadata.name)).to.deep.equal([OPERATOR]);
+  });
+
+  it('renders NetworkPolicies only when enabled: the client admits the operator pods, the worker nothing', async () => {
+    expect(ofKind(await render(), 'NetworkPolicy')).to.have.length(0);
+    const objects = await render({ networkPolicy: { enabled: true } });
+    expect(
+      ofKind(objects, 'NetworkPolicy')
+        .map((p) => p.metadata.name)
+        .sort(),
+    ).to.deep.equal([OPERATOR, CLIENT, WORKER].sort());
+    const client = find(objects, 'NetworkPolicy', CLIENT).spec as {
+      ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[] }[];
+    };
+    expect(client.ingress[0]?.from[0]?.podSelector.matchLabels).to.include({
+      'app.kubernetes.io/component': 'operator',
+    });
+    expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({ ingress: [] });
+  });
+
+  it('renders a PodDisruptionBudget only when enabled', async () => {
+    expect(ofKind(await render(), 'PodDisruptionBudget')).to.have.length(0);
+    const objects = await render({
+      operator: { replicaCount: 3, podDisruptionBudget: { enabled: true, minAvailable: 2 } },
+    });
+    expect(find(objects, 'PodDisruptionBudget', OPERATOR).spec).to.deep.include({ minAvailable: 2 });
+    expect(find(objects, 'Deployment', OPERATOR).spec).to.deep.include({ replicas: 3 });
+  });
+
+  it('grants TokenReview and SubjectAccessReview only with REST authentication', async () => {
+    expect(names(await render()).filter((n) => n.includes('rest-auth'))).to.deep.equal([]);
+    const objects = await render({ operator: { rest: { auth: { enabled: true } } } });
+    expect(names(objects).filter((n) => n.includes('rest-auth'))).to.deep.equal([
+      `ClusterRole/${OPERATOR}-rest-auth`,
+      `ClusterRoleBinding/${OPERATOR}-rest-auth`,
+    ]);
+    expect(envOf(find(objects, 'Deployment', OPERATOR)).get('TAC_REST_AUTH')).to.equal('kubernetes');
+  });
+
+  it('renders no RBAC with rbac.create=false', async () => {
+    const objects = await render({
+      rbac: { create: false },
+      operator: { rest: { auth: { enabled: true } } },
+    });
+    expect(names(objects).filter((n) => /^(Cluster)?Role(Binding)?\//.test(n))).to.deep.equal([]);
+  });
+
+  it('uses a Role per watched namespace instead of the ClusterRole', async () => {
+    const objects = await render({ operator: { watchNamespaces: ['team-a', 'team-b'] } });
+    expect(ofKind(objects, 'ClusterRole')).to.have.length(0);
+    const roles = ofKind(objects, 'Role').filter((r) => r.metadata.name === OPERATOR);
+    expect(roles.map((r) => r.metadata.namespace).sort()).to.deep.equal(['team-a', 'team-b']);
+    const bindings = ofKind(objects, 'RoleBinding').filter((r) => r.metadata.name === OPERATOR);
+    expect(bindings.map((r) => r.metadata.namespace).sort()).to.deep.equal(['team-a', 'team-b']);
+    const env = envOf(find(objects, 'Deployment', OPERATOR));
+    expect(env.get('TAC_WATCH_NAMESPACES')).to.equal('team-a,team-b');
+    expect(env.get('TAC_DEFAULT_NAMESPACE')).to.equal('team-a');
+    expect(find(objects, 'Role', `${OPERATOR}-leader-election`).metadata.namespace).to.equal('tac-system');
+  });
+
+  it('rejects a defaultNamespace the operator does not watch, naming both values', async () => {
+    const result = await template({ operator: { watchNamespaces: ['team-a'], defaultNamespace: 'team-z' } });
+    expect(result.code).to.not.equal(0);
+    expect(result.stderr).to.contain(
+      'operator.defaultNamespace "team-z" must be one of operator.watchNamespaces',
+    );
+  });
+
+  it('drops the Lease Role without leader election, and refuses several replicas without it', async () => {
+    const objects = await render({ operator: { leaderElection: { enabled: false } } });
+    expect(names(objects).filter((n) => n.includes('leader-election'))).to.deep.equal([]);
+    expect(envOf(find(objects, 'Deployment', OPERATOR)).get('TAC_LEADER_ELECT')).to.equal('false');
+    const result = await template({ operator: { replicaCount: 2, leaderElection: { enabled: false } } });
+    expect(result.code).to.not.equal(0);
+    expect(result.stderr).to.contain(
+      'operator.leaderElection.enabled must be true when operator.replicaCount is greater than 1',
+    );
+  });
+
+  it('requires the Secret names of the TLS settings it is asked to use', async () => {
+    const rest = await template({ operator: { rest: { tls: { enabled: true } } } });
+    expect(rest.stderr).to.contain('operator.rest.tls.secretName is required');
+    const client = await template({ workflowClient: { tls: { enabled: true } } });
+    expect(client.stderr).to.contain('workflowClient.tls.secretName is required');
+  });
+
+  it('mounts the Temporal credentials into all three programs', async () => {
+    const objects = await render(everythingOn());
+    for (const name of [OPERATOR, CLIENT, WORKER]) {
+      const deployment = find(objects, 'Deployment', name);
+      const env = envOf(deployment);
+      expect(env.get('TEMPORAL_ADDRESS'), name).to.equal('temporal.example.internal:7233');
+      expect(env.get('TEMPORAL_NAMESPACE'), name).to.equal('tac');
+      expect(env.get('TEMPORAL_TLS'), name).to.equal('true');
+      expect(env.get('TEMPORAL_TLS_SERVER_NAME'), name).to.equal('temporal.example.internal');
+      expect(env.get('TEMPORAL_TLS_CA_FILE'), name).to.equal('/etc/tac/temporal/ca/ca.crt');
+      expect(env.get('TEMPORAL_TLS_CERT_FILE'), name).to.equal('/etc/tac/temporal/client/tls.crt');
+      expect(env.get('TEMPORAL_API_KEY_FILE'), name).to.equal('/etc/tac/temporal/api-key/api-key');
+      expect(mountPaths(deployment), name).to.include.members([
+        '/etc/tac/temporal/ca',
+        '/etc/tac/temporal/client',
+        '/etc/tac/temporal/api-key',
+      ]);
+      const volumes = podSpec(deployment).volumes ?? [];
+      expect(volumes.find((v) => v.name === 'temporal-ca')?.secret?.secretName, name).to.equal('temporal-ca');
+    }
+  });
+
+  it('serves HTTPS with TLS on: probes, Service appProtocol, ServiceMonitor scheme and the operator trusts the client CA', async () => {
+    const objects = await render(everythingOn());
+    const operator = find(objects, 'Deployment', OPERATOR);
+    expect(container(operator).livenessProbe).to.have.nested.property('httpGet.scheme', 'HTTPS');
+    expect(container(find(objects, 'Deployment', CLIENT)).readinessProbe).to.have.nested.property(
+      'httpGet.scheme',
+      'HTTPS',
+    );
+    expect(find(objects, 'Service', OPERATOR).spec).to.have.nested.property('ports[0].appProtocol', 'https');
+    expect(find(objects, 'ServiceMonitor', OPERATOR).spec).to.have.nested.property(
+      'endpoints[0].scheme',
+      'https',
+    );
+    const env = envOf(operator);
+    expect(env.get('TAC_REST_TLS_CERT_FILE')).to.equal('/etc/tac/rest-tls/tls.crt');
+    expect(env.get('TAC_INVOKE_TLS_CA_FILE')).to.equal('/etc/tac/invoke/ca/ca.crt');
+    expect(env.get('TAC_INVOKE_TOKEN_FILE')).to.equal('/etc/tac/invoke/token/token');
+    expect(env.get('TAC_EMCO_ORCHESTRATOR_URL')).to.equal('http://orchestrator.emco:9015');
+    expect(env.get('TEMPORAL_UI_URL')).to.equal('https://temporal-ui.example.internal');
+    expect(env.get('TAC_ALLOWED_CLIENT_ENDPOINTS')?.split(',')).to.include.members([
+      '*.workflow-clients.svc.cluster.local',
+      'legacy-client:9090',
+      `${CLIENT}:9090`,
+    ]);
+    const clientEnv = envOf(find(objects, 'Deployment', CLIENT));
+    expect(clientEnv.get('TAC_CLIENT_TLS_CERT_FILE')).to.equal('/etc/tac/client-tls/tls.crt');
+    expect(clientEnv.get('TAC_CLIENT_TOKEN_FILE')).to.equal('/etc/tac/client-auth/token');
+  });
+
+  it('renders the named clients into a ConfigMap the client mounts, and rolls pods when it changes', async () => {
+    const a = await render({ workflowClient: { config: { clients: { a: { taskQueue: 'A' } } } } });
+    const cm = find(a, 'ConfigMap', CLIENT) as K8sObject & { data: Record<string, string> };
+    expect(cm.data['config.yaml']).to.contain('taskQueue: A');
+    const deployment = find(a, 'Deployment', CLIENT);
+    expect(envOf(deployment).get('TAC_CLIENT_CONFIG')).to.equal('/etc/tac/client/config.yaml');
+    expect(volumeNames(deployment)).to.include('config');
+    const b = await render({ workflowClient: { config: { clients: { a: { taskQueue: 'B' } } } } });
+    expect(podAnnotations(find(b, 'Deployment', CLIENT))['checksum/config'])
+      .to.be.a('string')
+      .and.not.equal(podAnnotations(deployment)['checksum/config']);
+    expect(envOf(find(await render(), 'Deployment', CLIENT)).has('TAC_CLIENT_CONFIG')).to.equal(false);
+  });
+
+  it('mounts an existing ConfigMap instead of rendering one', async () => {
+    const objects = await render({
+      workflowClient: { existingConfigMap: 'my-clients', config: { ignored: true } },
+    });
+    expect(ofKind(objects, 'ConfigMap')).to.have.length(0);
+    const volumes = podSpec(find(objects, 'Deployment', CLIENT)).volumes ?? [];
+    expect(volumes.find((v) => v.name === 'config')?.configMap?.name).to.equal('my-clients');
+  });
+
+  it('passes task queues to the worker and pins images by digest when given', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const objects = await render({
+      worker: {
+        taskQueues: ['HELLO', 'MIGRATION'],
+        image: { repository: 'r/worker', tag: '', digest, pullPolicy: 'Always' },
+      },
+    });
+    const worker = find(objects, 'Deployment', WORKER);
+    expect(envOf(worker).get('TAC_WORKER_TASK_QUEUES')).to.equal('HELLO,MIGRATION');
+    expect(container(worker).image).to.equal(`r/worker@${digest}`);
+  });
+
+  it('names objects after fullnameOverride and keeps names within 63 characters', async () => {
+    const objects = await render({ fullnameOverride: 'tac' });
+    expect(names(objects)).to.include.members([
+      'Deployment/tac',
+      'Deployment/tac-workflow-client',
+      'Deployment/tac-worker',
+    ]);
+    const long = await render({}, { release: 'a-long-release-name-that-goes-on-for-quite-a-while-53' });
+    for (const o of long) expect(o.metadata.name.length, o.metadata.name).to.be.at.most(63);
+  });
+});
