@@ -41,4 +41,39 @@ describe('chart: helm lint and packaging', () => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it('prints NOTES that say how to reach the REST API, apply an intent and fire a hook', async () => {
+    const { stdout } = await helmOk([
+      'install',
+      'tac-operator',
+      CHART_DIR,
+      '--dry-run=client',
+      '--namespace',
+      'tac-system',
+    ]);
+    const notes = stdout.slice(stdout.indexOf('NOTES:'));
+    expect(notes).to.contain('kubectl -n tac-system port-forward svc/tac-operator 9064:9064');
+    expect(notes).to.contain('kind: TemporalActionIntent');
+    expect(notes).to.contain('clientEndpointName: tac-operator-workflow-client.tac-system');
+    expect(notes).to.contain(
+      'curl -s http://127.0.0.1:9064/v2/projects/demo/composite-apps/hello/v1/deployment-intent-groups/dig1/temporal-action-controller',
+    );
+    expect(notes).to.contain('/lifecycle-events');
+    const secured = await withValuesFile(
+      { operator: { rest: { auth: { enabled: true }, tls: { enabled: true, secretName: 'rest-tls' } } } },
+      (valuesArgs) =>
+        helmOk([
+          'install',
+          'tac-operator',
+          CHART_DIR,
+          '--dry-run=client',
+          '--namespace',
+          'tac-system',
+          ...valuesArgs,
+        ]),
+    );
+    expect(secured.stdout).to.contain(
+      'curl -sk -H "Authorization: Bearer $TOKEN" https://127.0.0.1:9064/v2/',
+    );
+  });
 });
