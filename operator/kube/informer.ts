@@ -1,0 +1,536 @@
+// Owns the operator's watch-backed cache of one namespaced custom resource: list+watch through
+// client-node's ListWatch (one per watched namespace, merged), restarts with backoff after watch
+// failures, and read-your-writes through upsertLocal without ever regressing to an older version.
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+} from '@kubernetes/client-node';
+import { errorFields, silentLogger, type Logger } from '../../common/log.js';
+import { classifyKubeError } from './errors.js';
+
+/*
+ * What client-node 1.4.0's ListWatch (the object makeInformer returns) does, and what this module
+ * adds on top (read from dist/cache.js, informer.js, watch.js of that version):
+ *
+ * - start() lists (when it has no resourceVersion), fires add/update callbacks per item, then opens
+ *   a watch from the list's resourceVersion. It resolves once the watch request has its response
+ *   headers, or right after a failed list (having fired 'error'); so its resolution alone does not
+ *   mean "synced". Here the list function is ours: the cache below is filled from the list before
+ *   ListWatch sees it, and a source counts as synced once one list succeeded.
+ * - A watch the server closes normally is re-opened from the last resourceVersion. A 410 (HTTP
+ *   status, or an ERROR event with code 410) clears the resourceVersion so the re-open relists.
+ *   Relists delete from its cache what the list lacks (firing delete callbacks with the stale
+ *   object).
+ * - Any other failure (list error, watch HTTP error such as 404 when the CRD is gone, a broken
+ *   connection) fires 'error' and the ListWatch stops for good; errors from stop() itself (an
+ *   aborted request) also come as 'error'. Here every failure of the current ListWatch retires it
+ *   and a new one (fresh list) starts after a backoff of initialBackoffMs · 2^n, capped at
+ *   maxBackoffMs; n resets after a source has run 60 s without failure. Callbacks of retired
+ *   ListWatches are ignored.
+ * - Its own cache replaces an object on any resourceVersion difference, so a late event could
+ *   regress a newer local write. That cache is not used: this module keeps its own, keyed
+ *   namespace/name, and only moves an object forward (resourceVersions compared as integers when
+ *   both are numeric, as etcd-backed ones are). Deleted keys keep a tombstone of their last
+ *   resourceVersion so a late local write cannot resurrect them.
+ * - stop() aborts the watch request; a request still being opened when stop() is called is
+ *   aborted when its first event arrives (or, without events, when the server ends it).
+ */
+
+/** Callback lists per event; handlers should only enqueue (they run synchronously inside the cache update). */
+type Handlers<T> = {
+  add: ((obj: T) => void)[];
+  update: ((obj: T, old: T) => void)[];
+  delete: ((obj: T) => void)[];
+};
+
+/** The part of client-node's ListWatch this module drives; injectable for tests. */
+export interface ListWatchLike {
+  on(verb: 'add' | 'update' | 'delete', cb: (obj: KubernetesObject) => void): void;
+  on(verb: 'error' | 'connect', cb: (err?: unknown) => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type ListWatchFactory = (
+  path: string,
+  list: () => Promise<KubernetesListObject<KubernetesObject>>,
+  labelSelector: string | undefined,
+) => ListWatchLike;
+
+/** Lists the resource in one namespace (undefined: all namespaces); resolves to the raw list body. */
+export type Lister = (namespace: string | undefined) => Promise<unknown>;
+
+export interface ResourceInformerOptions<T extends KubernetesObject> {
+  group: string;
+  version: string;
+  plural: string;
+  /** Namespaces to watch, one ListWatch each; undefined or empty: all namespaces (one ListWatch). */
+  namespaces?: readonly string[];
+  labelSelector?: string;
+  /**
+   * Shapes each object entering the cache; throwing drops that event (logged), leaving any cached
+   * version in place. Default: trusts the object as T (the API server has already validated it
+   * against the CRD's structural schema).
+   */
+  decode?: (obj: KubernetesObject) => T;
+  /** Delay before the first restart after a watch failure, in ms. Default 1000. */
+  initialBackoffMs?: number;
+  /** Restart delay cap, in ms. Default 30 000. */
+  maxBackoffMs?: number;
+}
+
+export interface InformerClock {
+  now(): number;
+  setTimer(fn: () => void, delayMs: number): () => void;
+}
+
+export interface ResourceInformerDeps {
+  logger?: Logger;
+  clock?: InformerClock;
+  /** Default: client-node's makeInformer with the given KubeConfig. */
+  listWatchFactory?: ListWatchFactory;
+  /** Default: CustomObjectsApi list calls with the given KubeConfig. */
+  lister?: Lister;
+}
+
+/** Rejects start() when stop() comes first. */
+export class InformerStoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InformerStoppedError';
+  }
+}
+
+/** Thrown into a retired ListWatch's list call so that it does not open a watch. */
+class RetiredSourceError extends Error {
+  constructor() {
+    super('informer source retired');
+    this.name = 'RetiredSourceError';
+  }
+}
+
+/** A list body that is not a Kubernetes list. */
+export class InvalidListError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidListError';
+  }
+}
+
+const HEALTHY_RESET_MS = 60_000;
+const MAX_TOMBSTONES = 10_000;
+
+const systemClock: InformerClock = {
+  now: () => performance.now(),
+  setTimer(fn, delayMs) {
+    const t = setTimeout(fn, delayMs);
+    t.unref();
+    return () => clearTimeout(t);
+  },
+};
+
+/**
+ * Orders two resourceVersions: 1 when `a` is newer, -1 when older, 0 when equal, undefined when
+ * they cannot be ordered (either absent or not a decimal integer; Kubernetes calls them opaque,
+ * but etcd-backed API servers issue integers).
+ */
+export function compareResourceVersions(
+  a: string | undefined,
+  b: string | undefined,
+): -1 | 0 | 1 | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  if (a === b) return 0;
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x > y ? 1 : x < y ? -1 : 0;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface Source {
+  namespace: string | undefined;
+  path: string;
+  generation: number;
+  listWatch: ListWatchLike | undefined;
+  listed: boolean;
+  failures: number;
+  startedAt: number;
+  cancelRestart: (() => void) | undefined;
+}
+
+/**
+ * A cache of one namespaced custom resource, kept by list+watch, with event callbacks.
+ * Objects handed out are shared with the cache: callers must not mutate them.
+ */
+export class ResourceInformer<T extends KubernetesObject> {
+  private readonly options: ResourceInformerOptions<T>;
+  private readonly log: Logger;
+  private readonly clock: InformerClock;
+  private readonly factory: ListWatchFactory;
+  private readonly lister: Lister;
+  private readonly decode: (obj: KubernetesObject) => T;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly sources: Source[];
+  private readonly cache = new Map<string, T>();
+  private readonly tombstones = new Map<string, string>();
+  private readonly handlers: Handlers<T> = { add: [], update: [], delete: [] };
+  private state: 'new' | 'started' | 'stopped' = 'new';
+  private started: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | undefined;
+
+  /** No I/O: builds clients only. */
+  constructor(kubeConfig: KubeConfig, options: ResourceInformerOptions<T>, deps: ResourceInformerDeps = {}) {
+    this.options = options;
+    this.initialBackoffMs = options.initialBackoffMs ?? 1000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.decode = options.decode ?? ((obj) => obj as T);
+    this.clock = deps.clock ?? systemClock;
+    this.log = (deps.logger ?? silentLogger()).child({
+      component: 'informer',
+      resource: `${options.plural}.${options.group}`,
+    });
+    this.factory =
+      deps.listWatchFactory ??
+      ((path, list, labelSelector) => makeInformer(kubeConfig, path, list, labelSelector));
+    this.lister = deps.lister ?? defaultLister(kubeConfig, options);
+    const base = `/apis/${options.group}/${options.version}`;
+    const namespaces =
+      options.namespaces !== undefined && options.namespaces.length > 0
+        ? [...new Set(options.namespaces)]
+        : [undefined];
+    this.sources = namespaces.map((namespace) => ({
+      namespace,
+      path:
+        namespace === undefined
+          ? `${base}/${options.plural}`
+          : `${base}/namespaces/${encodeURIComponent(namespace)}/${options.plural}`,
+      generation: 0,
+      listWatch: undefined,
+      listed: false,
+      failures: 0,
+      startedAt: 0,
+      cancelRestart: undefined,
+    }));
+  }
+
+  /** Registers a callback. Callbacks run after the cache has changed, synchronously; errors are logged. */
+  on(event: 'add', fn: (obj: T) => void): void;
+  on(event: 'update', fn: (obj: T, old: T) => void): void;
+  on(event: 'delete', fn: (obj: T) => void): void;
+  on(event: 'add' | 'update' | 'delete', fn: ((obj: T) => void) | ((obj: T, old: T) => void)): void {
+    if (event === 'update') this.handlers.update.push(fn);
+    else this.handlers[event].push(fn as (obj: T) => void);
+  }
+
+  /**
+   * Starts every source. Resolves once each has listed successfully (then `synced()` is true);
+   * failing lists are retried with backoff meanwhile, so this may wait as long as the resource is
+   * unavailable (e.g. the CRD is not installed). Rejects with InformerStoppedError if `stop()` comes
+   * first. Idempotent.
+   */
+  start(): Promise<void> {
+    if (this.started !== undefined) return this.started.promise;
+    let resolve!: () => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // The caller gets the rejection; this only keeps an unobserved one from crashing the process.
+    promise.catch(() => undefined);
+    this.started = { promise, resolve, reject };
+    if (this.state === 'stopped') {
+      reject(new InformerStoppedError('informer was stopped before it started'));
+      return promise;
+    }
+    this.state = 'started';
+    this.log.info('Starting informer', { namespaces: this.sources.map((s) => s.namespace ?? '*') });
+    for (const source of this.sources) this.runSource(source);
+    return promise;
+  }
+
+  /** Stops every watch and pending restart. The cache keeps its last contents. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    const stopping: Promise<void>[] = [];
+    for (const source of this.sources) {
+      source.cancelRestart?.();
+      source.cancelRestart = undefined;
+      source.generation++;
+      if (source.listWatch !== undefined) stopping.push(this.retire(source.listWatch));
+      source.listWatch = undefined;
+    }
+    if (!this.synced())
+      this.started?.reject(new InformerStoppedError('informer stopped before its first sync'));
+    await Promise.all(stopping);
+    this.log.info('Stopped informer');
+  }
+
+  /** Whether every source has listed at least once. */
+  synced(): boolean {
+    return this.sources.every((s) => s.listed);
+  }
+
+  /** Every cached object, in no particular order. */
+  list(): T[] {
+    return [...this.cache.values()];
+  }
+
+  get(namespace: string, name: string): T | undefined {
+    return this.cache.get(`${namespace}/${name}`);
+  }
+
+  /**
+   * Read-your-writes: puts an object just returned by the API server into the cache and fires
+   * add/update like a watch event would, unless the cache already holds the same or a newer
+   * resourceVersion, or the key was deleted at a later one. Returns whether the cache changed.
+   * A later watch event for the same resourceVersion then changes nothing and fires nothing.
+   */
+  upsertLocal(obj: T): boolean {
+    return this.apply(obj, 'local');
+  }
+
+  private runSource(source: Source): void {
+    const generation = ++source.generation;
+    source.startedAt = this.clock.now();
+    const listWatch = this.factory(
+      source.path,
+      () => this.listFor(source, generation),
+      this.options.labelSelector,
+    );
+    source.listWatch = listWatch;
+    const current = (): boolean => {
+      if (generation === source.generation) return true;
+      // A retired ListWatch whose request was still being opened at retirement: abort it now.
+      void this.retire(listWatch);
+      return false;
+    };
+    const onObject = (raw: unknown): void => {
+      if (!current()) return;
+      const obj = this.accept(raw, source);
+      if (obj !== undefined) this.apply(obj, 'watch');
+    };
+    listWatch.on('add', onObject);
+    listWatch.on('update', onObject);
+    listWatch.on('delete', (raw) => {
+      if (current()) this.remove(raw, source);
+    });
+    listWatch.on('connect', () => {
+      if (generation === source.generation)
+        this.log.debug('Watch connecting', { namespace: source.namespace ?? '*' });
+    });
+    listWatch.on('error', (err) => this.onFailure(source, generation, err));
+    listWatch.start().then(
+      () => {
+        if (generation !== source.generation) void this.retire(listWatch);
+      },
+      (err: unknown) => this.onFailure(source, generation, err),
+    );
+  }
+
+  private async listFor(source: Source, generation: number): Promise<KubernetesListObject<KubernetesObject>> {
+    const raw = await this.lister(source.namespace);
+    if (generation !== source.generation) throw new RetiredSourceError();
+    if (!isRecord(raw) || !Array.isArray(raw.items))
+      throw new InvalidListError(`list of ${source.path} has no items`);
+    const listMeta = isRecord(raw.metadata) ? raw.metadata : {};
+    const resourceVersion =
+      typeof listMeta.resourceVersion === 'string' ? listMeta.resourceVersion : undefined;
+    const items: KubernetesObject[] = [];
+    const decoded: T[] = [];
+    for (const item of raw.items as unknown[]) {
+      const obj = this.accept(item, source);
+      if (obj === undefined) continue;
+      items.push(item as KubernetesObject);
+      decoded.push(obj);
+    }
+    this.reconcileList(source, decoded, resourceVersion);
+    if (!source.listed) {
+      source.listed = true;
+      this.log.debug('Listed', {
+        namespace: source.namespace ?? '*',
+        count: decoded.length,
+        resourceVersion,
+      });
+      if (this.synced()) {
+        this.log.info('Informer synced', { objects: this.cache.size });
+        this.started?.resolve();
+      }
+    }
+    return { metadata: resourceVersion !== undefined ? { resourceVersion } : {}, items };
+  }
+
+  /** Makes the cache agree with a full list of one source: removals first, then adds/updates. */
+  private reconcileList(source: Source, items: T[], listVersion: string | undefined): void {
+    const present = new Set(items.map((o) => keyOf(o)));
+    for (const [key, cached] of this.cache) {
+      if (present.has(key)) continue;
+      if (source.namespace !== undefined && cached.metadata?.namespace !== source.namespace) continue;
+      // Written locally after the list was taken: the watch from the list's version will tell.
+      if (compareResourceVersions(cached.metadata?.resourceVersion, listVersion) === 1) continue;
+      this.deleteKey(key, cached, cached.metadata?.resourceVersion);
+    }
+    for (const obj of items) this.apply(obj, 'list');
+  }
+
+  /** Validates the metadata of a raw object and decodes it; undefined (logged) when unusable. */
+  private accept(raw: unknown, source: Source): T | undefined {
+    const meta = isRecord(raw) && isRecord(raw.metadata) ? raw.metadata : undefined;
+    if (
+      meta === undefined ||
+      typeof meta.name !== 'string' ||
+      meta.name === '' ||
+      typeof meta.namespace !== 'string'
+    ) {
+      this.log.warn('Ignored an object without metadata.name and metadata.namespace', {
+        namespace: source.namespace ?? '*',
+      });
+      return undefined;
+    }
+    try {
+      return this.decode(raw as KubernetesObject);
+    } catch (err) {
+      this.log.warn('Ignored an object that does not decode', {
+        object: `${meta.namespace}/${meta.name}`,
+        ...errorFields(err),
+      });
+      return undefined;
+    }
+  }
+
+  private apply(obj: T, origin: 'watch' | 'list' | 'local'): boolean {
+    const key = keyOf(obj);
+    const version = obj.metadata?.resourceVersion;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      const cmp = compareResourceVersions(version, cached.metadata?.resourceVersion);
+      if (cmp === 0 || cmp === -1) return false;
+      if (cmp === undefined && version === cached.metadata?.resourceVersion) return false;
+    } else {
+      const tombstone = this.tombstones.get(key);
+      if (tombstone !== undefined) {
+        const cmp = compareResourceVersions(version, tombstone);
+        if (cmp === 0 || cmp === -1) {
+          this.log.debug('Ignored an object older than its deletion', {
+            object: key,
+            origin,
+            resourceVersion: version,
+          });
+          return false;
+        }
+        this.tombstones.delete(key);
+      }
+    }
+    this.cache.set(key, obj);
+    if (cached === undefined) this.emit('add', obj);
+    else this.emitUpdate(obj, cached);
+    return true;
+  }
+
+  private remove(raw: unknown, source: Source): void {
+    if (!isRecord(raw) || !isRecord(raw.metadata)) return;
+    const { name, namespace, resourceVersion } = raw.metadata;
+    if (typeof name !== 'string' || typeof namespace !== 'string') return;
+    const key = `${namespace}/${name}`;
+    const cached = this.cache.get(key);
+    if (cached === undefined) return;
+    const version = typeof resourceVersion === 'string' ? resourceVersion : undefined;
+    // A relist reports deletions with the stale object; a newer local write means it is not gone.
+    if (compareResourceVersions(cached.metadata?.resourceVersion, version) === 1) return;
+    const last = this.accept(raw, source) ?? cached;
+    this.deleteKey(key, last, version ?? cached.metadata?.resourceVersion);
+  }
+
+  private deleteKey(key: string, last: T, version: string | undefined): void {
+    this.cache.delete(key);
+    if (version !== undefined) {
+      this.tombstones.delete(key);
+      this.tombstones.set(key, version);
+      if (this.tombstones.size > MAX_TOMBSTONES) {
+        const oldest = this.tombstones.keys().next();
+        if (oldest.done !== true) this.tombstones.delete(oldest.value);
+      }
+    }
+    this.emit('delete', last);
+  }
+
+  private emit(event: 'add' | 'delete', obj: T): void {
+    for (const fn of this.handlers[event]) {
+      try {
+        fn(obj);
+      } catch (err) {
+        this.log.error(`Informer ${event} handler failed`, { object: keyOf(obj), ...errorFields(err) });
+      }
+    }
+  }
+
+  private emitUpdate(obj: T, old: T): void {
+    for (const fn of this.handlers.update) {
+      try {
+        fn(obj, old);
+      } catch (err) {
+        this.log.error('Informer update handler failed', { object: keyOf(obj), ...errorFields(err) });
+      }
+    }
+  }
+
+  private onFailure(source: Source, generation: number, err: unknown): void {
+    if (this.state !== 'started' || generation !== source.generation) return;
+    if (err instanceof RetiredSourceError) return;
+    const listWatch = source.listWatch;
+    source.generation++;
+    source.listWatch = undefined;
+    if (listWatch !== undefined) void this.retire(listWatch);
+    if (this.clock.now() - source.startedAt >= HEALTHY_RESET_MS) source.failures = 0;
+    const delayMs = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** source.failures);
+    source.failures++;
+    const info = classifyKubeError(err);
+    this.log.warn('Watch failed; restarting with a fresh list', {
+      namespace: source.namespace ?? '*',
+      kind: info.kind,
+      status: info.status,
+      failures: source.failures,
+      retryInMs: delayMs,
+      ...errorFields(err),
+    });
+    source.cancelRestart = this.clock.setTimer(() => {
+      source.cancelRestart = undefined;
+      if (this.state === 'started') this.runSource(source);
+    }, delayMs);
+  }
+
+  /** Stops a ListWatch that is no longer current; its stop failures are only worth a debug line. */
+  private async retire(listWatch: ListWatchLike): Promise<void> {
+    try {
+      await listWatch.stop();
+    } catch (err) {
+      this.log.debug('Stopping a watch failed', errorFields(err));
+    }
+  }
+}
+
+function keyOf(obj: KubernetesObject): string {
+  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
+}
+
+function defaultLister<T extends KubernetesObject>(
+  kubeConfig: KubeConfig,
+  options: ResourceInformerOptions<T>,
+): Lister {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const { group, version, plural, labelSelector } = options;
+  return async (namespace) => {
+    const body: unknown =
+      namespace === undefined
+        ? await api.listClusterCustomObject({ group, version, plural, labelSelector })
+        : await api.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector });
+    return body;
+  };
+}
