@@ -98,3 +98,41 @@ export interface DigRef {
   compositeAppVersion: string;
   deploymentIntentGroup: string;
 }
+
+/** EMCO `WfhTemporalCancelRequestSpec`: what `/cancel` cancels or terminates. */
+export interface CancelRequestSpec {
+  /** Temporal frontend `host:port`; optional here (the configured server by default, EMCO-COMPAT 5). */
+  temporalServer: string;
+  /** Overrides the intent's recorded workflow id when non-empty. */
+  workflowID: string;
+  runID: string;
+  /** true: TerminateWorkflow; false: CancelWorkflow. */
+  terminate: boolean;
+  /** Used only for terminate. */
+  reason: string;
+  /** Used only for terminate; any JSON values. */
+  details: JsonValue[] | null;
+}
+
+/** EMCO `WfhTemporalCancelRequest`, the `/cancel` body (metadata is accepted and ignored). */
+export interface CancelRequest {
+  metadata: TacIntentMetadata;
+  spec: CancelRequestSpec;
+}
+
+/** EMCO `WfTemporalStatusQuery`, the `/status` body (or query string, EMCO-COMPAT difference 4). */
+export interface StatusQuery {
+  temporalServer: string;
+  workflowID: string;
+  runID: string;
+  waitForResult: boolean;
+  runDescribeWfExec: boolean;
+  getWfHistory: boolean;
+  queryType: string;
+  queryParams: JsonValue[] | null;
+  /**
+   * Not in EMCO: bound on `waitForResult`, integer seconds or a duration string ("30s"); absent
+   * when not given (the server's default bound applies).
+   */
+  waitForResultTimeout?: HookBlockingTimeout;
+}
