@@ -498,7 +498,9 @@ export class ResourceInformer<T extends KubernetesObject> {
       status: info.status,
       failures: source.failures,
       retryInMs: delayMs,
-      ...errorFields(err),
+      // HTTP failures are fully described by their classification; client-node's own text of an
+      // ApiException repeats the response headers.
+      ...(info.status === undefined ? errorFields(err) : { error: info.message }),
     });
     source.cancelRestart = this.clock.setTimer(() => {
       source.cancelRestart = undefined;
