@@ -261,7 +261,7 @@ describe('operator/kube/informer', () => {
       kind: 'NotFound',
       status: 404,
       retryInMs: 1000,
-      error: 'Not Found',
+      error: 'HTTP 404 Not Found',
     });
 
     server.drop('a', 'gone');
