@@ -116,5 +116,5 @@ function mapToGoJson(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = protoToGoJson(v, k) ?? null;
-  return out;
+  return Object.keys(out).length === 0 ? undefined : out; // omitempty
 }

@@ -1,0 +1,242 @@
+// Owns EMCO's TAC intent routes (POST/GET list on the collection; GET/PUT/DELETE on one intent):
+// Go-style decoding and validation, EMCO's status codes and texts, writes through the store to the
+// API server, reads from its cache.
+import { EmcoDecodeError } from '../../common/emco/decode-error.js';
+import { decodeTacIntent } from '../../common/emco/decode.js';
+import { encodeTacIntent, encodeTacIntentList } from '../../common/emco/encode.js';
+import type { DigRef, TacIntent } from '../../common/emco/types.js';
+import { invalidInputBody, validateTacIntent } from '../../common/emco/validate.js';
+import {
+  ResourceConversionError,
+  resourceToTacIntent,
+  tacIntentToResource,
+} from '../../common/model/convert.js';
+import { errorFields } from '../../common/log.js';
+import {
+  ANNOTATION_DESCRIPTION,
+  ANNOTATION_NAME,
+  ANNOTATION_USER_DATA1,
+  ANNOTATION_USER_DATA2,
+} from '../../common/model/constants.js';
+import type { TemporalActionIntent } from '../../common/model/types.js';
+import { StoreError } from '../ports.js';
+import { digOf, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
+import { HttpError, jsonText, noContent, textError, type Reply } from './reply.js';
+import type { RequestContext, RestServices, RouteDef } from './route-types.js';
+import { cacheMovedOn, readWorkers } from './worker-store.js';
+
+export const TAC_BASE =
+  '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
+  '/deployment-intent-groups/:deploymentIntentGroup/temporal-action-controller';
+export const TAC_INTENT = `${TAC_BASE}/:tacIntent`;
+
+export const TEXT = {
+  emptyBody: 'empty post body',
+  undecodable: 'error decoding json body',
+  exists: 'workflow hook intent already exists',
+  notFound: 'Workflow Hook not found',
+  deleteNotFound: 'The requested resource not found',
+  hasChildren: 'Cannot delete parent without deleting child references first',
+} as const;
+
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** Decodes and validates a POST/PUT body as EMCO does (400 empty, 422 undecodable, 400 invalid). */
+export async function readTacIntent(ctx: RequestContext): Promise<TacIntent> {
+  let intent: TacIntent;
+  try {
+    intent = decodeTacIntent(await ctx.body());
+  } catch (err) {
+    if (err instanceof EmcoDecodeError) {
+      throw new HttpError(
+        err.kind === 'eof' ? 400 : 422,
+        err.kind === 'eof' ? TEXT.emptyBody : TEXT.undecodable,
+        {
+          cause: err,
+        },
+      );
+    }
+    throw err;
+  }
+  const problems = validateTacIntent(intent);
+  if (problems.length > 0) {
+    throw new HttpError(400, invalidInputBody(problems).replace(/\n$/, ''));
+  }
+  return intent;
+}
+
+/**
+ * The resource to write for `intent` over `existing`: the new spec and EMCO metadata, keeping the
+ * existing resource's identity, labels, annotations it does not own, finalizers and resourceVersion.
+ */
+export function replacementOf(
+  existing: TemporalActionIntent,
+  fresh: TemporalActionIntent,
+): TemporalActionIntent {
+  const kept = Object.entries(existing.metadata?.annotations ?? {}).filter(
+    ([k]) => !EMCO_METADATA_ANNOTATIONS.has(k),
+  );
+  return {
+    ...existing,
+    spec: fresh.spec,
+    metadata: {
+      ...existing.metadata,
+      labels: { ...(existing.metadata?.labels ?? {}), ...(fresh.metadata?.labels ?? {}) },
+      annotations: { ...Object.fromEntries(kept), ...(fresh.metadata?.annotations ?? {}) },
+    },
+  };
+}
+
+/** Annotations that carry EMCO metadata: a PUT replaces them all (an empty field has none). */
+const EMCO_METADATA_ANNOTATIONS = new Set([
+  ANNOTATION_NAME,
+  ANNOTATION_DESCRIPTION,
+  ANNOTATION_USER_DATA1,
+  ANNOTATION_USER_DATA2,
+]);
+
+/** The EMCO intent a resource holds; 500 naming the resource when it cannot be one. */
+export function asTacIntent(obj: TemporalActionIntent): TacIntent {
+  try {
+    return resourceToTacIntent(obj).intent;
+  } catch (err) {
+    if (err instanceof ResourceConversionError) {
+      throw new HttpError(
+        500,
+        `intent ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''} cannot be shown as an EMCO intent: ${err.message}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+function echo(intent: TacIntent): Reply {
+  return jsonText(201, encodeTacIntent(intent));
+}
+
+export function intentRoutes(s: RestServices): RouteDef[] {
+  async function create(ctx: RequestContext): Promise<Reply> {
+    const dig = digOf(ctx.params);
+    const intent = await readTacIntent(ctx);
+    if (findIntent(s, dig, intent.metadata.name) !== undefined) return textError(409, TEXT.exists);
+    await s.parentCheck.digExists(dig);
+    try {
+      await s.store.create(tacIntentToResource(dig, intent, s.namespace));
+    } catch (err) {
+      throw storeErrorReply(err, { alreadyExists: TEXT.exists });
+    }
+    ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
+    return echo(intent);
+  }
+
+  /** PUT: an upsert keyed by the body's name (the URL name is ignored, as in EMCO). */
+  async function upsert(ctx: RequestContext): Promise<Reply> {
+    const dig = digOf(ctx.params);
+    const intent = await readTacIntent(ctx);
+    await s.parentCheck.digExists(dig);
+    await write(ctx, dig, intent);
+    return echo(intent);
+  }
+
+  async function write(ctx: RequestContext, dig: DigRef, intent: TacIntent): Promise<void> {
+    const fresh = tacIntentToResource(dig, intent, s.namespace);
+    for (let attempt = 1; ; attempt++) {
+      const existing = findIntent(s, dig, intent.metadata.name);
+      try {
+        if (existing === undefined) {
+          await ctx.authorize({ verb: 'create', namespace: s.namespace });
+          await s.store.create(fresh);
+          ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
+        } else {
+          await s.store.replace(replacementOf(existing, fresh));
+          ctx.logger.info('Replaced TAC intent', { dig, intent: intent.metadata.name });
+        }
+        return;
+      } catch (err) {
+        const retry =
+          err instanceof StoreError &&
+          (err.kind === 'Conflict' ||
+            err.kind === 'AlreadyExists' ||
+            (err.kind === 'NotFound' && existing !== undefined));
+        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) throw storeErrorReply(err);
+        const name = existing?.metadata?.name ?? fresh.metadata?.name ?? '';
+        await cacheMovedOn(() => s.store.get(s.namespace, name), existing?.metadata?.resourceVersion);
+      }
+    }
+  }
+
+  function getOne(ctx: RequestContext): Promise<Reply> {
+    const obj = findIntent(s, digOf(ctx.params), ctx.params.tacIntent ?? '');
+    if (obj === undefined) return Promise.resolve(textError(404, TEXT.notFound));
+    return Promise.resolve(jsonText(200, encodeTacIntent(asTacIntent(obj))));
+  }
+
+  function list(ctx: RequestContext): Promise<Reply> {
+    const intents: TacIntent[] = [];
+    for (const obj of intentsOf(s, digOf(ctx.params))) {
+      try {
+        intents.push(asTacIntent(obj));
+      } catch (err) {
+        ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
+          resource: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
+          ...errorFields(err),
+        });
+      }
+    }
+    return Promise.resolve(jsonText(200, encodeTacIntentList(intents)));
+  }
+
+  async function remove(ctx: RequestContext): Promise<Reply> {
+    const dig = digOf(ctx.params);
+    const name = ctx.params.tacIntent ?? '';
+    const obj = findIntent(s, dig, name);
+    if (obj === undefined) return textError(404, TEXT.deleteNotFound);
+    if (readWorkers(obj).length > 0) return textError(409, TEXT.hasChildren);
+    try {
+      await s.store.delete(obj.metadata?.namespace ?? s.namespace, obj.metadata?.name ?? '');
+    } catch (err) {
+      throw storeErrorReply(err, { notFound: TEXT.deleteNotFound });
+    }
+    ctx.logger.info('Deleted TAC intent', { dig, intent: name });
+    return noContent('application/json');
+  }
+
+  return [
+    {
+      method: 'POST',
+      pattern: TAC_BASE,
+      summary: 'Create a TAC intent',
+      access: { verb: 'create' },
+      handler: create,
+    },
+    {
+      method: 'GET',
+      pattern: TAC_INTENT,
+      summary: 'Get one TAC intent',
+      access: { verb: 'get' },
+      handler: getOne,
+    },
+    {
+      method: 'GET',
+      pattern: TAC_BASE,
+      summary: 'List the TAC intents of a DIG',
+      access: { verb: 'list' },
+      handler: list,
+    },
+    {
+      method: 'DELETE',
+      pattern: TAC_INTENT,
+      summary: 'Delete a TAC intent',
+      access: { verb: 'delete' },
+      handler: remove,
+    },
+    {
+      method: 'PUT',
+      pattern: TAC_INTENT,
+      summary: "Create or replace the TAC intent named in the body (the URL's name is ignored, as in EMCO)",
+      access: { verb: 'update' },
+      handler: upsert,
+    },
+  ];
+}

@@ -1,0 +1,175 @@
+// Owns the lifecycle endpoint: an orchestrator, CI job or Helm hook fires a DIG's hook and gets the
+// per-intent outcome (200, or 424 naming the failed blocking intent), or with async a 202 and a
+// poll URL. Its paths live under /tac/v1, so no EMCO route (all under /v2) can shadow them.
+import { randomUUID } from 'node:crypto';
+import { errorFields } from '../../common/log.js';
+import type { EventOutcome, LifecycleEvent } from '../ports.js';
+import { StoreError } from '../ports.js';
+import { parseAsyncFlag, parseLifecycleRequest } from './lifecycle-request.js';
+import { HttpError, jsonValue, type Reply } from './reply.js';
+import type { RequestContext, RestServices, RouteDef } from './route-types.js';
+
+export const LIFECYCLE_EVENTS_PATTERN =
+  '/tac/v1/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
+  '/deployment-intent-groups/:deploymentIntentGroup/lifecycle-events';
+export const LIFECYCLE_EVENT_PATTERN = '/tac/v1/lifecycle-events/:eventId';
+
+/** Status of a failed event: the request was fine, a hook it depends on failed (RFC 4918). */
+export const EVENT_FAILED_STATUS = 424;
+
+export type EventState = 'Running' | 'Succeeded' | 'Failed' | 'Error';
+
+/** What this replica remembers of events fired through it but not finished yet (or that threw). */
+interface Pending {
+  promise: Promise<EventOutcome>;
+  error?: string;
+}
+
+const MAX_PENDING = 1000;
+
+export function eventUrl(eventId: string): string {
+  return `/tac/v1/lifecycle-events/${encodeURIComponent(eventId)}`;
+}
+
+function failureText(outcome: EventOutcome): string {
+  const failed =
+    outcome.intents.find((i) => i.intent === outcome.failedIntent) ??
+    outcome.intents.find((i) => i.phase !== 'Succeeded' && i.phase !== 'Skipped');
+  const why =
+    failed?.message !== undefined ? `: ${failed.message}` : failed !== undefined ? ` (${failed.phase})` : '';
+  return `${outcome.hookType} hook failed at intent ${outcome.failedIntent ?? failed?.intent ?? '(unknown)'}${why}`;
+}
+
+function stateOf(outcome: EventOutcome): EventState {
+  if (outcome.endTime === undefined) return 'Running';
+  return outcome.succeeded ? 'Succeeded' : 'Failed';
+}
+
+/** The JSON of an outcome: the EventOutcome itself plus `state` (and `error` when it failed). */
+export function outcomeBody(outcome: EventOutcome): Record<string, unknown> {
+  const state = stateOf(outcome);
+  return {
+    state,
+    ...structuredClone(outcome),
+    ...(state === 'Failed' ? { error: failureText(outcome) } : {}),
+  };
+}
+
+function errorReply(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreError && err.kind === 'Unavailable') {
+    return new HttpError(503, `the lifecycle event could not run: ${err.message}`, { cause: err });
+  }
+  return new HttpError(
+    500,
+    `the lifecycle event could not run: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      cause: err,
+    },
+  );
+}
+
+export function lifecycleRoutes(s: RestServices): RouteDef[] {
+  const pending = new Map<string, Pending>();
+
+  function track(eventId: string, promise: Promise<EventOutcome>): Pending {
+    const entry: Pending = { promise };
+    pending.set(eventId, entry);
+    while (pending.size > MAX_PENDING) {
+      const oldest = pending.keys().next().value;
+      if (oldest === undefined) break;
+      pending.delete(oldest);
+    }
+    promise.then(
+      () => pending.delete(eventId),
+      (err: unknown) => {
+        entry.error = err instanceof Error ? err.message : String(err);
+      },
+    );
+    return entry;
+  }
+
+  async function fire(ctx: RequestContext): Promise<Reply> {
+    const asyncQuery = parseAsyncFlag(ctx.rawQuery);
+    const request = parseLifecycleRequest(await ctx.body());
+    const namespace = request.namespace ?? s.namespace;
+    await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
+    const eventId = request.eventId ?? randomUUID();
+    const event: LifecycleEvent = {
+      dig: {
+        project: ctx.params.project ?? '',
+        compositeApp: ctx.params.compositeApp ?? '',
+        compositeAppVersion: ctx.params.compositeAppVersion ?? '',
+        deploymentIntentGroup: ctx.params.deploymentIntentGroup ?? '',
+      },
+      hookType: request.hookType,
+      eventId,
+      namespace,
+      ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
+      ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
+    };
+    const location = eventUrl(eventId);
+    const existing = pending.get(eventId);
+    const entry =
+      existing !== undefined && existing.error === undefined
+        ? existing
+        : track(eventId, s.lifecycle.fire(event));
+    ctx.logger.info('Lifecycle event accepted', {
+      eventId,
+      hookType: event.hookType,
+      dig: event.dig,
+      namespace,
+      async: asyncQuery ?? request.async ?? false,
+    });
+    if (asyncQuery ?? request.async ?? false) {
+      entry.promise.catch((err: unknown) =>
+        ctx.logger.error('Lifecycle event failed to run', { eventId, ...errorFields(err) }),
+      );
+      return jsonValue(202, { state: 'Running', eventId, statusUrl: location }, { Location: location });
+    }
+    let outcome: EventOutcome;
+    try {
+      outcome = await entry.promise;
+    } catch (err) {
+      throw errorReply(err);
+    }
+    if (ctx.signal.aborted)
+      ctx.logger.warn('Lifecycle event finished after its caller went away', { eventId });
+    return jsonValue(outcome.succeeded ? 200 : EVENT_FAILED_STATUS, outcomeBody(outcome), {
+      'Content-Location': location,
+    });
+  }
+
+  function poll(ctx: RequestContext): Promise<Reply> {
+    const eventId = ctx.params.eventId ?? '';
+    const outcome = s.lifecycle.outcome(eventId);
+    const entry = pending.get(eventId);
+    if (entry?.error !== undefined) {
+      return Promise.resolve(jsonValue(200, { state: 'Error', eventId, error: entry.error }));
+    }
+    if (outcome !== undefined) return Promise.resolve(jsonValue(200, outcomeBody(outcome)));
+    if (entry !== undefined) return Promise.resolve(jsonValue(200, { state: 'Running', eventId }));
+    throw new HttpError(
+      404,
+      `lifecycle event not found: ${eventId} (outcomes are kept by the replica that ran the event)`,
+    );
+  }
+
+  return [
+    {
+      method: 'POST',
+      pattern: LIFECYCLE_EVENTS_PATTERN,
+      summary: 'Fire a lifecycle hook of a deployment intent group (runs its intents of that hook type)',
+      access: 'handler',
+      selfTimed: true,
+      handler: fire,
+    },
+    {
+      method: 'GET',
+      pattern: LIFECYCLE_EVENT_PATTERN,
+      summary: 'Outcome of a lifecycle event fired earlier',
+      access: { verb: 'get', subresource: 'status' },
+      handler: (ctx) => Promise.resolve().then(() => poll(ctx)),
+    },
+  ];
+}

@@ -1,0 +1,192 @@
+// Owns EMCO's `/cancel` and `/status` routes on one TAC intent. Both work from the run recorded in
+// the intent's status when the caller gives no ids; status also answers from that record and adds
+// Temporal's describe / history / query output and a bounded wait for the result when asked.
+import { EmcoDecodeError } from '../../common/emco/decode-error.js';
+import { decodeCancelRequest, decodeStatusQuery } from '../../common/emco/decode.js';
+import { parseStatusQueryString, StatusQueryError } from '../../common/emco/status-query.js';
+import { TimeoutValueError, timeoutToNanos } from '../../common/emco/timeout.js';
+import type { CancelRequest, StatusQuery } from '../../common/emco/types.js';
+import { failureMessage } from '../temporal/temporal-gateway.js';
+import { digOf, findIntent } from './intent-lookup.js';
+import { protoToGoJson } from './proto-json.js';
+import { HttpError, jsonValue, noContent, type Reply } from './reply.js';
+import type { RequestContext, RestServices, RouteDef } from './route-types.js';
+import { checkTemporalServer, resolveRunTarget } from './run-target.js';
+import { asTacIntent, TAC_INTENT } from './intent-routes.js';
+
+export const TAC_CANCEL = `${TAC_INTENT}/cancel`;
+export const TAC_STATUS = `${TAC_INTENT}/status`;
+
+export const RUN_TEXT = {
+  /** EMCO's text (it answers 500; a missing intent is 404 here). */
+  cancelNotFound: 'Workflow Intent Hook not found',
+  statusNotFound: 'Workflow Hook not found',
+} as const;
+
+/** Go decoder errors of cancel/status: `400 EOF` for no body, `422 <Go's message>` otherwise. */
+function decodeError(err: unknown): unknown {
+  if (err instanceof EmcoDecodeError) {
+    return new HttpError(err.kind === 'eof' ? 400 : 422, err.message, { cause: err });
+  }
+  return err;
+}
+
+function temporalError(err: unknown, prefix = ''): HttpError {
+  const text =
+    err instanceof Error && err.cause !== undefined
+      ? `${err.message}: ${failureMessage(err.cause)}`
+      : failureMessage(err);
+  return new HttpError(500, `${prefix}${text}`, { cause: err });
+}
+
+/** The status parameters: the JSON body (EMCO TAC) or, with no body, the query string (workflowmgr). */
+async function readStatusQuery(ctx: RequestContext): Promise<StatusQuery> {
+  const body = await ctx.body();
+  try {
+    if (body.toString('utf8').trim() === '' && ctx.rawQuery !== '') {
+      return parseStatusQueryString(new URLSearchParams(ctx.rawQuery));
+    }
+    return decodeStatusQuery(body);
+  } catch (err) {
+    if (err instanceof StatusQueryError) throw new HttpError(400, err.message, { cause: err });
+    throw decodeError(err);
+  }
+}
+
+export function runRoutes(s: RestServices): RouteDef[] {
+  function waitBoundMs(query: StatusQuery): number {
+    const given = query.waitForResultTimeout;
+    if (given === undefined) return s.limits.statusWaitDefaultSeconds * 1000;
+    let nanos: bigint;
+    try {
+      nanos = timeoutToNanos(given);
+    } catch (err) {
+      if (err instanceof TimeoutValueError)
+        throw new HttpError(400, `waitForResultTimeout: ${err.message}`, { cause: err });
+      throw err;
+    }
+    const ms = Number(nanos / 1_000_000n);
+    if (ms > s.limits.statusWaitMaxSeconds * 1000) {
+      throw new HttpError(
+        400,
+        `waitForResultTimeout must be at most ${s.limits.statusWaitMaxSeconds} seconds (got ${JSON.stringify(given)})`,
+      );
+    }
+    return ms;
+  }
+
+  async function cancel(ctx: RequestContext): Promise<Reply> {
+    let request: CancelRequest;
+    try {
+      request = decodeCancelRequest(await ctx.body());
+    } catch (err) {
+      throw decodeError(err);
+    }
+    const spec = request.spec;
+    checkTemporalServer(spec.temporalServer, s.temporalAddress);
+    const name = ctx.params.tacIntent ?? '';
+    const obj = findIntent(s, digOf(ctx.params), name);
+    if (obj === undefined) throw new HttpError(404, RUN_TEXT.cancelNotFound);
+    const specId = asTacIntent(obj).spec.temporal.workflowStartOptions.ID;
+    const resolved = resolveRunTarget(obj, spec.workflowID, spec.runID, specId);
+    const target = { workflowId: resolved.workflowId, runId: resolved.runId };
+    if (target.workflowId === '') {
+      throw new HttpError(400, `intent ${name} has no recorded run and no workflow ID: give spec.workflowID`);
+    }
+    try {
+      if (spec.terminate) await s.temporal.terminate(target, spec.reason, spec.details ?? []);
+      else await s.temporal.cancel(target);
+    } catch (err) {
+      throw temporalError(err);
+    }
+    ctx.logger.info(spec.terminate ? 'Terminated workflow' : 'Requested workflow cancellation', {
+      intent: name,
+      workflowId: target.workflowId,
+      runId: target.runId,
+      source: resolved.source,
+    });
+    return noContent();
+  }
+
+  async function status(ctx: RequestContext): Promise<Reply> {
+    const query = await readStatusQuery(ctx);
+    checkTemporalServer(query.temporalServer, s.temporalAddress);
+    const name = ctx.params.tacIntent ?? '';
+    const obj = findIntent(s, digOf(ctx.params), name);
+    if (obj === undefined && query.workflowID === '') throw new HttpError(404, RUN_TEXT.statusNotFound);
+    const { workflowId, runId } = resolveRunTarget(obj, query.workflowID, query.runID, '');
+    const target = { workflowId, runId };
+    const wants =
+      query.runDescribeWfExec || query.getWfHistory || query.queryType !== '' || query.waitForResult;
+    if (wants && target.workflowId === '') {
+      throw new HttpError(400, `intent ${name} has no recorded run: give workflowID to ask Temporal`);
+    }
+    const waitMs = query.waitForResult ? waitBoundMs(query) : 0;
+    ctx.extendDeadline(waitMs);
+
+    const out: Record<string, unknown> = { workflowID: target.workflowId };
+    if (target.runId !== '') out.runID = target.runId;
+    out.workflowExecutionDescription = {};
+    if (query.runDescribeWfExec) {
+      try {
+        out.workflowExecutionDescription = protoToGoJson(await s.temporal.describeRaw(target)) ?? {};
+      } catch (err) {
+        throw temporalError(err);
+      }
+    }
+    if (query.waitForResult) {
+      let waited;
+      try {
+        waited = await s.temporal.waitForResult(target, waitMs);
+      } catch (err) {
+        throw temporalError(err);
+      }
+      if (waited.done) {
+        out.workflowStatus = waited.status;
+        if (waited.status === 'COMPLETED') out.workflowResult = waited.result ?? null;
+        if (waited.failureMessage !== undefined) out.workflowFailure = waited.failureMessage;
+      } else {
+        out.waitTimedOut = true;
+      }
+    }
+    if (query.getWfHistory) {
+      try {
+        const events = (await s.temporal.history(target)).map((e) => protoToGoJson(e));
+        if (events.length > 0) out.workflowHistory = events;
+      } catch (err) {
+        throw temporalError(err);
+      }
+    }
+    if (query.queryType !== '') {
+      let result: unknown;
+      try {
+        result = await s.temporal.query(target, query.queryType, query.queryParams ?? []);
+      } catch (err) {
+        throw temporalError(err, `query failed (${query.queryType}). Error: `);
+      }
+      if (result !== undefined && result !== null) out.workflowQueryResult = result;
+    }
+    out.tacStatus = obj?.status ?? null;
+    const link = s.temporal.uiLink(target);
+    if (link !== undefined && target.workflowId !== '') out.temporalUiUrl = link;
+    return jsonValue(200, out);
+  }
+
+  return [
+    {
+      method: 'POST',
+      pattern: TAC_CANCEL,
+      summary: "Cancel or terminate the intent's workflow run (the recorded run unless the body names one)",
+      access: { verb: 'update', subresource: 'status' },
+      handler: cancel,
+    },
+    {
+      method: 'GET',
+      pattern: TAC_STATUS,
+      summary:
+        "Status of the intent's run: the recorded status plus Temporal's describe/history/query/result",
+      access: { verb: 'get', subresource: 'status' },
+      handler: status,
+    },
+  ];
+}

@@ -1,0 +1,80 @@
+// Owns where worker intents (EMCO's workers sub-API) live: a JSON array in the annotation
+// `tac.emco.io/workers` of their TAC intent resource, in insertion order. Writes replace the
+// resource with its resourceVersion and retry on conflicts, so concurrent edits are not lost.
+import { readFirstValue, toBytes } from '../../common/emco/json-scanner.js';
+import type { TemporalActionIntent } from '../../common/model/types.js';
+import { StoreError } from '../ports.js';
+import { HttpError } from './reply.js';
+import type { RestServices } from './route-types.js';
+import { encodeWorkerList, workerFromNode, type WorkerIntent } from './worker-intent.js';
+
+export const WORKERS_ANNOTATION = 'tac.emco.io/workers';
+
+const MAX_ATTEMPTS = 5;
+
+/** The workers recorded on an intent (empty when none). Throws HttpError 500 for a damaged annotation. */
+export function readWorkers(obj: TemporalActionIntent): WorkerIntent[] {
+  const text = obj.metadata?.annotations?.[WORKERS_ANNOTATION];
+  if (text === undefined || text.trim() === '' || text.trim() === 'null') return [];
+  try {
+    const node = readFirstValue(toBytes(text));
+    if (node.t !== 'arr') throw new Error('not a JSON array');
+    return node.items.map(workerFromNode);
+  } catch (err) {
+    throw new HttpError(
+      500,
+      `the ${WORKERS_ANNOTATION} annotation of ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''} is damaged: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+  }
+}
+
+/** The intent with `workers` recorded (the annotation removed when the list is empty). */
+export function withWorkers(
+  obj: TemporalActionIntent,
+  workers: readonly WorkerIntent[],
+): TemporalActionIntent {
+  const annotations = { ...(obj.metadata?.annotations ?? {}) };
+  if (workers.length === 0) delete annotations[WORKERS_ANNOTATION];
+  else annotations[WORKERS_ANNOTATION] = encodeWorkerList(workers);
+  return { ...obj, metadata: { ...obj.metadata, annotations } };
+}
+
+/**
+ * Read-modify-write of an intent's workers. `lookup` finds the current intent (undefined → the
+ * `missing` error is thrown); `change` returns the new list or throws an HttpError.
+ */
+export async function updateWorkers(
+  s: RestServices,
+  lookup: () => TemporalActionIntent | undefined,
+  missing: () => HttpError,
+  change: (workers: WorkerIntent[]) => WorkerIntent[],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const obj = lookup();
+    if (obj === undefined) throw missing();
+    const next = change(readWorkers(obj));
+    try {
+      await s.store.replace(withWorkers(obj, next));
+      return;
+    } catch (err) {
+      if (err instanceof StoreError && err.kind === 'NotFound') throw missing();
+      if (!(err instanceof StoreError) || err.kind !== 'Conflict' || attempt >= MAX_ATTEMPTS) throw err;
+      await cacheMovedOn(lookup, obj.metadata?.resourceVersion);
+    }
+  }
+}
+
+/** After a conflict: waits (bounded) until the cache holds a newer version than the one written. */
+export async function cacheMovedOn(
+  lookup: () => TemporalActionIntent | undefined,
+  staleVersion: string | undefined,
+  timeoutMs = 2000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = lookup();
+    if (current === undefined || current.metadata?.resourceVersion !== staleVersion) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
