@@ -4,7 +4,13 @@ import type { LogLevel } from '../common/log.js';
 import type { TemporalConnectionConfig } from '../common/temporal/connection-config.js';
 import { temporalConnectionConfigFromEnv } from '../common/temporal/connection-config.js';
 import type { TemporalConfigLoadOptions } from '../common/temporal/connection-config.js';
-import { EnvValueError, envDurationMs, envPositiveInt, envString } from '../common/temporal/env-parsing.js';
+import {
+  EnvValueError,
+  envDurationMs,
+  envLogLevel,
+  envPositiveInt,
+  envString,
+} from '../common/temporal/env-parsing.js';
 import { DEFAULT_TASK_QUEUES } from './workflow-names.js';
 
 export interface WorkerConfig {
@@ -26,18 +32,7 @@ export const WORKER_DEFAULTS = Object.freeze({
   shutdownGraceMs: 10_000,
 });
 
-const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
 const TASK_QUEUE = /^[^\s,]{1,1000}$/;
-
-export function logLevelFromEnv(env: NodeJS.ProcessEnv): LogLevel {
-  const value = envString(env, 'LOG_LEVEL')?.toLowerCase();
-  if (value === undefined) return 'info';
-  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
-  throw new EnvValueError(
-    'LOG_LEVEL',
-    `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`,
-  );
-}
 
 function taskQueuesFromEnv(env: NodeJS.ProcessEnv): readonly string[] {
   const value = envString(env, 'TAC_WORKER_TASK_QUEUES');
@@ -79,7 +74,7 @@ export function workerConfigFromEnv(
   options: TemporalConfigLoadOptions = {},
 ): WorkerConfig {
   return Object.freeze({
-    logLevel: logLevelFromEnv(env),
+    logLevel: envLogLevel(env),
     temporal: temporalConnectionConfigFromEnv(env, options),
     taskQueues: taskQueuesFromEnv(env),
     emcoBaseUrl: emcoUrlFromEnv(env),

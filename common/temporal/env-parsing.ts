@@ -1,5 +1,7 @@
 // Owns the parsing of single environment values shared by the programs' config loaders: booleans,
-// ports, positive integers and durations, each failing with an EnvValueError naming the variable.
+// ports, positive integers, durations and the log level, each failing with an EnvValueError
+// naming the variable.
+import type { LogLevel } from '../log.js';
 
 /** A configuration value that cannot be used; the message names the variable and the rule. */
 export class EnvValueError extends Error {
@@ -85,4 +87,14 @@ export function parseDurationMs(name: string, value: string): number {
 export function envDurationMs(env: NodeJS.ProcessEnv, name: string, fallbackMs: number): number {
   const value = envString(env, name);
   return value === undefined ? fallbackMs : parseDurationMs(name, value);
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+
+/** `LOG_LEVEL` (error, warn, info, debug; any case), default info. */
+export function envLogLevel(env: NodeJS.ProcessEnv, name = 'LOG_LEVEL'): LogLevel {
+  const value = envString(env, name)?.toLowerCase();
+  if (value === undefined) return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(value)) return value as LogLevel;
+  throw new EnvValueError(name, `expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);
 }
