@@ -1,0 +1,135 @@
+// Owns the named workflow clients: what `/invoke/{client-name}` starts (workflow type, default
+// task queue, argument shape), loaded from the YAML file of TAC_CLIENT_CONFIG and checked against
+// a JSON schema; without a file every name is EMCO's reference client.
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+
+/** `workflowParams`: one argument, EMCO's workflowParams object; `activityParams`: its map; `none`. */
+export type ArgumentShape = 'workflowParams' | 'activityParams' | 'none';
+
+/** The workflowType value meaning "the workflow type is the task queue name" (EMCO's rule). */
+export const WORKFLOW_TYPE_FROM_TASK_QUEUE = 'taskQueue';
+
+export interface NamedClient {
+  readonly name: string;
+  /** A fixed workflow type, or `taskQueue` for "same as the task queue". */
+  readonly workflowType: string;
+  /** Used when the body's `workflowStartOptions.TaskQueue` is empty. */
+  readonly taskQueue: string | undefined;
+  readonly arguments: ArgumentShape;
+}
+
+/** The name that always resolves (to the built-in default unless the file defines it). */
+export const DEFAULT_CLIENT_NAME = 'default';
+
+/** EMCO's reference client: workflow type = task queue name, one argument = workflowParams. */
+export function builtInClient(name: string): NamedClient {
+  return Object.freeze({
+    name,
+    workflowType: WORKFLOW_TYPE_FROM_TASK_QUEUE,
+    taskQueue: undefined,
+    arguments: 'workflowParams',
+  });
+}
+
+/** The configured clients; `file` is undefined when running without TAC_CLIENT_CONFIG. */
+export class NamedClients {
+  constructor(
+    private readonly clients: ReadonlyMap<string, NamedClient> | undefined,
+    readonly file: string | undefined,
+  ) {}
+
+  /** The client for `name`, or undefined when a configuration file exists and lacks it. */
+  resolve(name: string): NamedClient | undefined {
+    if (this.clients === undefined) return builtInClient(name);
+    return this.clients.get(name) ?? (name === DEFAULT_CLIENT_NAME ? builtInClient(name) : undefined);
+  }
+
+  /** Configured names (for error messages), sorted. */
+  names(): string[] {
+    return this.clients === undefined ? [] : [...this.clients.keys()].sort();
+  }
+}
+
+/** The configuration file is unusable; the message names the file and the problem. */
+export class ClientConfigError extends Error {
+  override readonly name = 'ClientConfigError';
+}
+
+const NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
+
+const SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clients'],
+  properties: {
+    clients: {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          workflowType: { type: 'string', minLength: 1, maxLength: 1000 },
+          taskQueue: { type: 'string', minLength: 1, maxLength: 1000 },
+          arguments: { enum: ['workflowParams', 'activityParams', 'none'] },
+        },
+      },
+    },
+  },
+} as const;
+
+interface ClientsFile {
+  clients: Record<string, { workflowType?: string; taskQueue?: string; arguments?: ArgumentShape }>;
+}
+
+const validate = new Ajv({ allErrors: true }).compile<ClientsFile>(SCHEMA);
+
+function describeError(error: ErrorObject): string {
+  const where = error.instancePath === '' ? '(top level)' : error.instancePath;
+  if (error.keyword === 'additionalProperties') {
+    return `${where}: unknown field ${JSON.stringify(error.params['additionalProperty'])}`;
+  }
+  if (error.keyword === 'propertyNames') {
+    return `${where}: client name ${JSON.stringify(error.params['propertyName'])} must match ${NAME_PATTERN}`;
+  }
+  if (error.keyword === 'enum') {
+    return `${where}: must be one of workflowParams, activityParams, none`;
+  }
+  return `${where}: ${error.message ?? error.keyword}`;
+}
+
+/** Parses and checks the YAML text of a client configuration file. Throws ClientConfigError. */
+export function parseNamedClients(text: string, file: string): NamedClients {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new ClientConfigError(`${file}: not valid YAML: ${reason}`, { cause: err });
+  }
+  if (!validate(doc)) {
+    const problems = (validate.errors ?? [])
+      // propertyNames reports the failing name twice (its pattern, then itself): keep the second
+      .filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined))
+      .map(describeError)
+      .filter((line, i, all) => all.indexOf(line) === i);
+    throw new ClientConfigError(
+      `${file}: invalid client configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
+  }
+  const clients = new Map<string, NamedClient>();
+  for (const [name, entry] of Object.entries(doc.clients)) {
+    clients.set(
+      name,
+      Object.freeze({
+        name,
+        workflowType: entry.workflowType ?? WORKFLOW_TYPE_FROM_TASK_QUEUE,
+        taskQueue: entry.taskQueue,
+        arguments: entry.arguments ?? 'workflowParams',
+      }),
+    );
+  }
+  return new NamedClients(clients, file);
+}
