@@ -1,0 +1,113 @@
+// Owns POST /invoke/{client-name}: bearer check, client lookup, body limit, EMCO decoding, start
+// mapping, the start itself, and the answer (204 with the ids, or a plain-text error).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeTemporalSpec } from '../common/emco/decode.js';
+import { EmcoDecodeError } from '../common/emco/decode-error.js';
+import type { Logger } from '../common/log.js';
+import { errorFields } from '../common/log.js';
+import type { Secret } from '../common/temporal/secret.js';
+import { bearerTokenAccepted } from './auth.js';
+import { InvokeError } from './invoke-error.js';
+import type { ClientMetrics } from './metrics.js';
+import type { NamedClients } from './named-clients.js';
+import { readBody } from './read-body.js';
+import { sendText } from './respond.js';
+import { buildStartRequest } from './start-request.js';
+import type { WorkflowStarterPort } from './workflow-starter.js';
+
+export interface InvokeDeps {
+  clients: NamedClients;
+  starter: WorkflowStarterPort;
+  metrics: ClientMetrics;
+  bodyLimitBytes: number;
+  token: Secret | null;
+  /** Workflow ids for bodies without one (Go SDK: a random UUID). */
+  newWorkflowId?: () => string;
+}
+
+function decodeFailure(err: EmcoDecodeError): InvokeError {
+  if (err.kind === 'eof') {
+    return new InvokeError(400, "empty request body: expected EMCO's temporal spec (JSON)", 'invalid_body', {
+      cause: err,
+    });
+  }
+  if (err.kind === 'syntax') {
+    return new InvokeError(400, `request body is not valid JSON: ${err.message}`, 'invalid_body', {
+      cause: err,
+    });
+  }
+  return new InvokeError(
+    422,
+    `request body does not fit EMCO's temporal spec: ${err.message}`,
+    'invalid_body',
+    {
+      cause: err,
+    },
+  );
+}
+
+/** Handles one invoke. Never throws: every outcome becomes an answer and a metric. */
+export async function handleInvoke(
+  req: IncomingMessage,
+  res: ServerResponse,
+  name: string,
+  deps: InvokeDeps,
+  logger: Logger,
+): Promise<void> {
+  const log = logger.child({ client: name });
+  let metricClient = '';
+  try {
+    if (!bearerTokenAccepted(req.headers, deps.token)) {
+      throw new InvokeError(401, 'missing or invalid bearer token', 'unauthorized');
+    }
+    const client = deps.clients.resolve(name);
+    if (client === undefined) {
+      const known = deps.clients.names();
+      throw new InvokeError(
+        404,
+        `unknown workflow client "${name}"${known.length > 0 ? `: configured clients are ${known.join(', ')}` : ''}`,
+        'unknown_client',
+      );
+    }
+    metricClient = name;
+    const body = await readBody(req, deps.bodyLimitBytes);
+    let spec;
+    try {
+      spec = decodeTemporalSpec(body, { allowDurationStrings: true });
+    } catch (err) {
+      if (err instanceof EmcoDecodeError) throw decodeFailure(err);
+      throw err;
+    }
+    const request = buildStartRequest(spec, client, deps.newWorkflowId);
+    const started = process.hrtime.bigint();
+    let outcome;
+    try {
+      outcome = await deps.starter.start(request);
+    } finally {
+      deps.metrics.startDuration(name, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    deps.metrics.invocation(name, 'started');
+    log.info('Started workflow', {
+      workflowId: outcome.workflowId,
+      runId: outcome.runId,
+      workflowType: request.workflowType,
+      taskQueue: request.options.taskQueue,
+    });
+    res.writeHead(204, { 'X-Workflow-Id': outcome.workflowId, 'X-Run-Id': outcome.runId }).end();
+  } catch (err) {
+    const failure =
+      err instanceof InvokeError
+        ? err
+        : new InvokeError(500, 'internal error while handling the request', 'internal_error', { cause: err });
+    if (metricClient !== '') deps.metrics.invocation(metricClient, failure.result);
+    const fields = { status: failure.status, result: failure.result, ...errorFields(failure) };
+    if (failure.status >= 500) log.warn('Invoke failed', fields);
+    else
+      log.info('Invoke refused', { status: failure.status, result: failure.result, error: failure.message });
+    const headers: Record<string, string> = {};
+    if (failure.status === 401) headers['WWW-Authenticate'] = 'Bearer';
+    // The rest of an oversized body is never read: close the connection after answering.
+    if (failure.status === 413) headers['Connection'] = 'close';
+    sendText(res, failure.status, failure.message, headers);
+  }
+}
