@@ -72,6 +72,11 @@ to make room, so the suffix always survives and names of different components ne
 {{- include "tac-operator.componentName" (dict "ctx" . "suffix" "workflow-client") }}
 {{- end }}
 
+{{/* Name of the workflow client's Service: the clientEndpointName intents use. */}}
+{{- define "tac-operator.workflowClient.serviceName" -}}
+{{- default (include "tac-operator.workflowClient.fullname" .) .Values.workflowClient.service.name }}
+{{- end }}
+
 {{- define "tac-operator.worker.fullname" -}}
 {{- include "tac-operator.componentName" (dict "ctx" . "suffix" "worker") }}
 {{- end }}
@@ -137,7 +142,7 @@ is the release namespace when it is watched, else the first watched namespace.
 {{- define "tac-operator.operator.allowedClientEndpoints" -}}
 {{- $out := list }}
 {{- if .Values.workflowClient.enabled }}
-{{- $svc := include "tac-operator.workflowClient.fullname" . }}
+{{- $svc := include "tac-operator.workflowClient.serviceName" . }}
 {{- $port := .Values.workflowClient.service.port | int }}
 {{- $ns := .Release.Namespace }}
 {{- range $host := list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns $.Values.clusterDomain) }}

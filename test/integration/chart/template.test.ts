@@ -147,6 +147,23 @@ describe('chart: helm template', () => {
     );
   });
 
+  it('names the workflow-client Service as asked, and allows exactly that name', async () => {
+    const objects = await render({
+      workflowClient: { service: { name: 'tac-workflow-client', port: 9090 } },
+    });
+    expect(find(objects, 'Service', 'tac-workflow-client').metadata.namespace).to.equal('tac-system');
+    expect(names(objects)).to.not.include(`Service/${CLIENT}`);
+    expect(names(objects)).to.include(`Deployment/${CLIENT}`);
+    const allowed = envOf(find(objects, 'Deployment', OPERATOR))
+      .get('TAC_ALLOWED_CLIENT_ENDPOINTS')
+      ?.split(',');
+    expect(allowed).to.include.members([
+      'tac-workflow-client:9090',
+      'tac-workflow-client.tac-system.svc:9090',
+    ]);
+    expect(allowed?.some((a) => a.startsWith(CLIENT))).to.equal(false);
+  });
+
   it('drops the worker when disabled', async () => {
     const objects = await render({ worker: { enabled: false } });
     expect(names(objects).filter((n) => n.includes('worker'))).to.deep.equal([]);

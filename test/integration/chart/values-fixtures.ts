@@ -67,6 +67,9 @@ export const PROGRAM_ENV: Record<'operator' | 'workflow-client' | 'worker', Read
   'workflow-client': new Set([
     ...TEMPORAL_VARS,
     'TAC_CLIENT_PORT',
+    'TAC_CLIENT_BODY_LIMIT',
+    'TAC_CLIENT_START_TIMEOUT',
+    'TAC_CLIENT_SHUTDOWN_TIMEOUT',
     'TAC_CLIENT_CONFIG',
     'TAC_CLIENT_TOKEN_FILE',
     'TAC_CLIENT_TLS_CERT_FILE',
