@@ -27,8 +27,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(node:|fs$|path$|http$|https$|net$|child_process$|os$|crypto$|winston|@kubernetes|undici|@temporalio/(client|worker|activity))',
-              message: 'Workflow code runs in the Temporal sandbox: import only @temporalio/workflow and type-only modules.',
+              regex:
+                '^(node:|fs$|path$|http$|https$|net$|child_process$|os$|crypto$|winston|@kubernetes|undici|@temporalio/(client|worker|activity))',
+              message:
+                'Workflow code runs in the Temporal sandbox: import only @temporalio/workflow and type-only modules.',
             },
           ],
         },
@@ -36,7 +38,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

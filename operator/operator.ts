@@ -2,7 +2,7 @@
 // lifecycle events, REST API, leader election) and their start/stop order. No configuration is
 // read here: main.ts passes the validated config and the clients it built.
 import { readFileSync } from 'node:fs';
-import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from '../common/log.js';
 import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../common/model/types.js';
@@ -19,6 +19,8 @@ import { KubeIntentStore } from './kube/intent-store.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { Lifecycle } from './lifecycle/lifecycle-service.js';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.js';
+import { forgetEmcoIntent, observeEmcoIntent } from './emco-gauge.js';
+import type { IntentStore, LifecycleService } from './ports.js';
 import { createRestServer } from './rest/server.js';
 import { Invoker } from './runs/invoke.js';
 import { TemporalGateway } from './temporal/temporal-gateway.js';
@@ -37,6 +39,9 @@ export interface Operator {
   restPort(): number;
   isLeader(): boolean;
   readonly metrics: OperatorMetrics;
+  /** The internal lifecycle API (the REST lifecycle endpoint calls the same). */
+  readonly lifecycle: LifecycleService;
+  readonly store: IntentStore;
 }
 
 export function createOperator(config: OperatorConfig, deps: OperatorDeps): Operator {
@@ -67,10 +72,11 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       : {}),
   });
   const events = new KubeEventRecorder(kc, 'tac-operator', logger.child({ component: 'events' }));
-  let controller: Controller | undefined;
+  // The watcher re-queues through the controller, which needs the watcher: tie the knot here.
+  const late: { controller?: Controller } = {};
   const watcher = new RunWatcher(
     temporal,
-    (key) => controller?.enqueue(key),
+    (key) => late.controller?.enqueue(key),
     logger.child({ component: 'run-watcher' }),
   );
   const reconciler = new Reconciler({
@@ -92,7 +98,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
         : {}),
     },
   });
-  controller = new Controller({
+  const ctl = new Controller({
     list: () => informer.list(),
     reconciler,
     watcher,
@@ -102,19 +108,20 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     workers: config.workers,
     resyncMs: config.resyncMs,
   });
-  const ctl = controller;
+  late.controller = ctl;
   informer.on('add', (obj) => {
     store.onUpsert(obj);
-    metrics.observeIntent(obj);
+    observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
   informer.on('update', (obj) => {
     store.onUpsert(obj);
-    metrics.observeIntent(obj);
+    observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
   informer.on('delete', (obj) => {
     store.onDelete(obj);
+    forgetEmcoIntent(metrics, obj);
     ctl.onDelete(obj);
   });
   const lifecycle = new Lifecycle({
@@ -152,7 +159,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   });
   const elector = config.leaderElection.enabled
     ? new LeaderElector(
-        kc.makeApiClient(CoordinationV1Api),
+        kc,
         {
           leaseName: config.leaderElection.leaseName,
           namespace: config.leaderElection.leaseNamespace,
@@ -160,8 +167,6 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
           leaseDurationMs: config.leaderElection.leaseDurationMs,
           renewDeadlineMs: config.leaderElection.renewDeadlineMs,
           retryPeriodMs: config.leaderElection.retryPeriodMs,
-        },
-        {
           onStartedLeading: () => {
             logger.info('Became leader', { identity: config.identity });
             metrics.leader.set(1);
@@ -180,6 +185,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   let boundPort = 0;
   return {
     metrics,
+    lifecycle,
+    store,
     restPort: () => boundPort,
     isLeader: () => ctl.leading(),
     async start() {
@@ -196,7 +203,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       if (elector !== undefined) await elector.stop();
       await ctl.stopLeading();
       await rest.close();
-      informer.stop();
+      await informer.stop();
       waiter.close();
       await invoker.close();
       if (ownsConnection) await connection.close();

@@ -85,7 +85,7 @@ async function temporalHealthy(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2000 });
   try {
     const res = await connection.healthService.check({});
-    return res.status === 1; // SERVING
+    return Number(res.status) === 1; // SERVING
   } finally {
     await connection.close();
   }

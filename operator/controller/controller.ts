@@ -59,7 +59,7 @@ export class Controller {
       { workers: this.deps.workers, name: 'intents' },
       {
         logger: this.deps.logger,
-        ...(this.deps.metrics !== undefined ? { metrics: this.deps.metrics } : {}),
+        ...(this.deps.metrics !== undefined ? { metrics: this.deps.metrics.queue } : {}),
       },
     );
     this.queue = queue;

@@ -3,7 +3,7 @@
 // whether status changed at all. The reconciler carries the decisions out.
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, Run, RunPhase, TaiStatus, TemporalActionIntent } from '../../common/model/types.js';
-import { parseGoDuration } from '../../common/model/durations.js';
+import { parseGoDuration } from '../../common/emco/go-duration.js';
 import {
   RERUN_ANNOTATION,
   RUN_REQUEST_ANNOTATION,

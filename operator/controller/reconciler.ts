@@ -136,7 +136,7 @@ export class Reconciler {
 
   private stalledMessage(intent: TemporalActionIntent): string | undefined {
     const wc = intent.spec.workflowClient;
-    if (wc === undefined || wc.clientEndpointName === '' || !wc.clientEndpointPort) {
+    if (wc?.clientEndpointName === undefined || wc.clientEndpointName === '' || !wc.clientEndpointPort) {
       return 'spec.workflowClient.clientEndpointName and clientEndpointPort are required to run workflows';
     }
     if (!endpointAllowed(this.deps.config.allowedEndpoints, wc.clientEndpointName, wc.clientEndpointPort)) {
@@ -172,12 +172,11 @@ export class Reconciler {
         log.info('Found run already started', { runId: run.id, workflowId, temporalRunId: existing });
         status = updateRun(status, { phase: 'Running', runId: existing, ...this.link(workflowId, existing) });
       } else {
-        const wc = intent.spec.workflowClient;
         const result = await this.deps.invoker.invoke(
           {
-            host: wc.clientEndpointName,
-            port: wc.clientEndpointPort,
-            clientName: intent.spec.temporal.workflowClientName,
+            host: intent.spec.workflowClient?.clientEndpointName ?? '',
+            port: intent.spec.workflowClient?.clientEndpointPort ?? 0,
+            clientName: intent.spec.temporal?.workflowClientName ?? '',
           },
           invokeBody(intent, run, this.deps.config.emcoOrchestratorUrl),
         );
@@ -235,8 +234,9 @@ export class Reconciler {
     const deadline = runDeadline(run, blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs));
     if (deadline !== undefined && now.getTime() >= deadline.getTime()) {
       const policy = this.deps.config.timeoutPolicy;
-      const timeoutText =
-        intent.spec.hookBlockingTimeout ?? `${this.deps.config.defaultBlockingTimeoutMs / 1000}s`;
+      const timeoutText = String(
+        intent.spec.hookBlockingTimeout ?? `${this.deps.config.defaultBlockingTimeoutMs / 1000}s`,
+      );
       const reason = `hookBlockingTimeout ${timeoutText} passed before workflow ${workflowId} finished`;
       if (policy === 'terminate') await this.deps.temporal.terminate(ref, reason);
       else await this.deps.temporal.cancel(ref);

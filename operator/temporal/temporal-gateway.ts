@@ -56,7 +56,7 @@ export function failureMessage(err: unknown): string {
       parts.push(current.message);
       current = current.cause;
     } else {
-      parts.push(String(current));
+      parts.push(typeof current === 'string' ? current : JSON.stringify(current));
       current = undefined;
     }
   }
@@ -119,7 +119,7 @@ export class TemporalGateway {
     const onAbort = (): void => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await this.client.connection.withAbortSignal(controller.signal, () =>
+      const result: unknown = await this.client.connection.withAbortSignal(controller.signal, () =>
         this.client.workflow
           .getHandle(ref.workflowId, ref.runId === '' ? undefined : ref.runId, {
             followRuns: false,
@@ -160,8 +160,8 @@ export class TemporalGateway {
         ...(details.length > 0
           ? {
               details: {
-                payloads: await Promise.all(
-                  details.map((d) => this.client.options.loadedDataConverter.payloadConverter.toPayload(d)),
+                payloads: details.map((d) =>
+                  this.client.options.loadedDataConverter.payloadConverter.toPayload(d),
                 ),
               },
             }

@@ -40,7 +40,7 @@ export function intentSpec(f: IntentFixture = {}): TaiSpec {
       },
       workflowParams: f.activityParams !== undefined ? { activityParams: f.activityParams } : {},
     },
-  } as TaiSpec;
+  };
 }
 
 export function intent(f: IntentFixture = {}): TemporalActionIntent {

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import winston from 'winston';
+import Transport from 'winston-transport';
 import { Connection } from '@temporalio/client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { operatorConfigFromEnv } from '../../operator/config.js';
@@ -15,7 +16,7 @@ import { kubeConfig, testEnv, waitFor } from './env.js';
 
 const run = promisify(execFile);
 
-class MemoryTransport extends winston.Transport {
+class MemoryTransport extends Transport {
   readonly lines: Record<string, unknown>[] = [];
   override log(info: Record<string, unknown>, next: () => void): void {
     this.lines.push(info);
