@@ -178,7 +178,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
             void ctl.stopLeading();
           },
         },
-        { logger: logger.child({ component: 'leader-election' }) },
+        { logger },
       )
     : undefined;
 
@@ -200,8 +200,9 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       }
     },
     async stop() {
-      if (elector !== undefined) await elector.stop();
+      // Drain our reconciles before releasing the Lease, so a standby never overlaps with us.
       await ctl.stopLeading();
+      if (elector !== undefined) await elector.stop();
       await rest.close();
       await informer.stop();
       waiter.close();

@@ -349,6 +349,74 @@ describe('operator: lifecycle events', function () {
     }
   });
 
+  it('deleting an intent whose run is going cancels the run on Temporal, then lets the intent go', async () => {
+    const ns = await namespace();
+    const d = dig();
+    await create(ns, { name: 'doomed', dig: d, taskQueue: 'longRunning', blocking: false });
+    const fired = await op.operator.lifecycle.fire({ dig: d!, hookType: 'pre-install', namespace: ns });
+    const wf = fired.intents[0]!.workflowId!;
+    await waitFor(async () => (await read(ns, 'doomed')).status?.lastRun?.phase === 'Running', {
+      what: 'the run to be recorded',
+    });
+    await objects().deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+      namespace: ns,
+      name: 'doomed',
+    });
+    await waitFor(
+      async () => {
+        try {
+          await read(ns, 'doomed');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { what: 'the intent to be gone', timeoutMs: 30_000 },
+    );
+    const status = (await temporal.workflow.getHandle(wf).describe()).status.name;
+    expect(status).to.equal('CANCELLED');
+  });
+
+  it('the skip-cleanup annotation lets a deleted intent go at once and leaves its workflow alone', async () => {
+    const ns = await namespace();
+    const d = dig();
+    await create(ns, {
+      name: 'left',
+      dig: d,
+      taskQueue: 'longRunning',
+      blocking: false,
+      annotations: { 'tac.emco.io/skip-cleanup': 'true' },
+    });
+    const fired = await op.operator.lifecycle.fire({ dig: d!, hookType: 'pre-install', namespace: ns });
+    const handle = temporal.workflow.getHandle(fired.intents[0]!.workflowId!);
+    await waitFor(async () => (await read(ns, 'left')).status?.lastRun?.phase === 'Running', {
+      what: 'the run to be recorded',
+    });
+    await objects().deleteNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+      namespace: ns,
+      name: 'left',
+    });
+    await waitFor(
+      async () => {
+        try {
+          await read(ns, 'left');
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { what: 'the intent to be gone', timeoutMs: 30_000 },
+    );
+    expect((await handle.describe()).status.name).to.equal('RUNNING');
+    await handle.cancel();
+  });
+
   it('ran the whole suite without a forbidden call (the operator is bound only by deploy/rbac)', () => {
     expect(forbiddenLines(op.logs)).to.deep.equal([]);
   });
