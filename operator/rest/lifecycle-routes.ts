@@ -121,20 +121,31 @@ export function lifecycleRoutes(s: RestServices): RouteDef[] {
       namespace,
       async: asyncQuery ?? request.async ?? false,
     });
-    if (asyncQuery ?? request.async ?? false) {
-      entry.promise.catch((err: unknown) =>
-        ctx.logger.error('Lifecycle event failed to run', { eventId, ...errorFields(err) }),
-      );
-      return jsonValue(202, { state: 'Running', eventId, statusUrl: location }, { Location: location });
-    }
-    let outcome: EventOutcome;
+    const accepted = (): Reply =>
+      jsonValue(202, { state: 'Running', eventId, statusUrl: location }, { Location: location });
+    entry.promise.catch((err: unknown) =>
+      ctx.logger.error('Lifecycle event failed to run', { eventId, ...errorFields(err) }),
+    );
+    if (asyncQuery ?? request.async ?? false) return accepted();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), s.limits.syncEventWaitMs);
+    });
+    let outcome: EventOutcome | undefined;
     try {
-      outcome = await entry.promise;
+      outcome = await Promise.race([entry.promise, waited]);
     } catch (err) {
       throw errorReply(err);
+    } finally {
+      clearTimeout(timer);
     }
-    if (ctx.signal.aborted)
+    if (outcome === undefined) {
+      ctx.logger.info('Lifecycle event still running at the request timeout; answering 202', { eventId });
+      return accepted();
+    }
+    if (ctx.signal.aborted) {
       ctx.logger.warn('Lifecycle event finished after its caller went away', { eventId });
+    }
     return jsonValue(outcome.succeeded ? 200 : EVENT_FAILED_STATUS, outcomeBody(outcome), {
       'Content-Location': location,
     });

@@ -20,6 +20,8 @@ export interface RestLimits {
   statusWaitDefaultSeconds: number;
   /** Largest accepted `timeout` of a status call, in seconds. */
   statusWaitMaxSeconds: number;
+  /** How long a synchronous lifecycle call waits before answering 202 with the poll URL (ms). */
+  syncEventWaitMs: number;
 }
 
 export interface RestServices {

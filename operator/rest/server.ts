@@ -32,7 +32,10 @@ export interface RestServerConfig {
   defaultNamespace: string;
   /** Largest accepted request body (bytes); 413 beyond. */
   maxBodyBytes: number;
-  /** Time to receive a request and, for ordinary routes, to answer it (ms). */
+  /**
+   * Time to receive a request and, for ordinary routes, to answer it (ms); a synchronous lifecycle
+   * call waits this long for its event before answering 202 with the poll URL.
+   */
   requestTimeoutMs: number;
   auth: 'none' | 'kubernetes';
   /** When set, creates check that the DIG exists at this EMCO orchestrator (409 otherwise). */
@@ -134,6 +137,7 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     limits: {
       statusWaitDefaultSeconds: config.statusWaitDefaultSeconds ?? 30,
       statusWaitMaxSeconds: config.statusWaitMaxSeconds ?? 300,
+      syncEventWaitMs: config.requestTimeoutMs,
     },
     logger,
   };

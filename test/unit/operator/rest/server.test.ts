@@ -655,6 +655,26 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       );
     });
 
+    it('answers 202 with the poll URL when the event outlasts the request timeout', async () => {
+      const short = await startHarness({ config: { requestTimeoutMs: 150 } });
+      try {
+        const a = await call('POST', EVENTS, {
+          body: '{"hookType":"pre-update","eventId":"slow"}',
+          url: short.url,
+        });
+        expect(a.status).to.equal(202);
+        expect(a.headers.location).to.equal('/tac/v1/lifecycle-events/slow');
+        short.lifecycle.finish('slow', { succeeded: false, failedIntent: 'x' });
+        const polled = expectJson(
+          await call('GET', '/tac/v1/lifecycle-events/slow', { url: short.url }),
+          200,
+        ) as Record<string, unknown>;
+        expect(polled.state).to.equal('Failed');
+      } finally {
+        await short.close();
+      }
+    });
+
     it('explains bad requests', async () => {
       expectText(
         await call('POST', EVENTS, { body: '{"hookType":"install"}' }),
