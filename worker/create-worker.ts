@@ -48,7 +48,7 @@ let sharedBundle: Promise<WorkflowBundle> | undefined;
 export function workflowBundle(logger: Logger = silentLogger()): Promise<WorkflowBundle> {
   sharedBundle ??= bundleWorkflowCode({
     workflowsPath: workflowsPath(),
-    logger: new WinstonSdkLogger(logger.child({ component: 'bundler' })),
+    logger: new WinstonSdkLogger(logger.child({ component: 'bundler' }), { infoAsDebug: true }),
   }).then(({ code }) => ({ code }));
   sharedBundle.catch(() => {
     sharedBundle = undefined; // let a later call try again

@@ -21,11 +21,20 @@ function safeMeta(meta: LogMetadata | undefined): Record<string, unknown> {
   return out;
 }
 
+export interface WinstonSdkLoggerOptions {
+  /** Write SDK INFO lines at debug (the bundler prints its whole webpack report at INFO). */
+  infoAsDebug?: boolean;
+}
+
 export class WinstonSdkLogger implements SdkLogger {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly options: WinstonSdkLoggerOptions = {},
+  ) {}
 
   log(level: SdkLogLevel, message: string, meta?: LogMetadata): void {
-    this.logger.log(LEVELS[level], message, safeMeta(meta));
+    const mapped = level === 'INFO' && this.options.infoAsDebug === true ? 'debug' : LEVELS[level];
+    this.logger.log(mapped, message, safeMeta(meta));
   }
 
   trace(message: string, meta?: LogMetadata): void {

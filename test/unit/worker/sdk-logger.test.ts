@@ -35,4 +35,15 @@ describe('WinstonSdkLogger', () => {
     ]);
     expect(entries[1]).to.include({ taskQueue: 'q', big: '5' });
   });
+
+  it('can demote INFO to debug (bundler reports)', () => {
+    const { logger, entries } = capturingLogger();
+    const sdk = new WinstonSdkLogger(logger, { infoAsDebug: true });
+    sdk.info('webpack report');
+    sdk.warn('still a warning');
+    expect(entries.map((e) => [e['level'], e['message']])).to.deep.equal([
+      ['debug', 'webpack report'],
+      ['warn', 'still a warning'],
+    ]);
+  });
 });
