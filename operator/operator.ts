@@ -190,9 +190,11 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     restPort: () => boundPort,
     isLeader: () => ctl.leading(),
     async start() {
-      await informer.start();
+      // Listen first: /healthz answers while the cache syncs (/readyz says when it has), and the
+      // open socket keeps the process alive through informer retries (their timers are unref'd).
       boundPort = await rest.listen(config.rest.port, config.rest.host);
       logger.info('REST API listening', { port: boundPort, host: config.rest.host });
+      await informer.start();
       if (elector !== undefined) elector.start();
       else {
         metrics.leader.set(1);

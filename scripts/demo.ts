@@ -1,0 +1,275 @@
+// `npm run demo`: the TAC hello world end to end on one machine. Brings up (or uses) a Kubernetes
+// API server and a Temporal server, runs the operator, workflow client and worker, applies the
+// hello-world intents with kubectl, fires pre-install and post-install through the REST API as an
+// orchestrator would, shows progress, and prints every intent's status.
+//   npm run demo              keeps running until Ctrl-C, printing how to poke at it
+//   npm run demo -- --once    exits when done (0 when every intent succeeded) and cleans up
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { parseAllDocuments } from 'yaml';
+import type { TemporalActionIntent } from '../common/model/types.js';
+import { REPO_ROOT, provision, startEnv, type RunningEnv } from '../testenv/env.js';
+import { startPrograms, type RunningPrograms } from '../testenv/programs.js';
+
+const NAMESPACE = 'tac-demo';
+const DIG = {
+  project: 'proj1',
+  compositeApp: 'hello',
+  compositeAppVersion: 'v1',
+  deploymentIntentGroup: 'dig1',
+};
+const once = process.argv.includes('--once');
+const say = (m: string): void => console.log(m);
+const step = (m: string): void => console.log(`\n==> ${m}`);
+
+interface Target {
+  kubeconfigPath: string;
+  kubectlPath: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalUiUrl?: string;
+}
+
+async function target(cleanups: (() => Promise<void>)[]): Promise<Target> {
+  const kubeconfig = process.env.KUBECONFIG;
+  const temporal = process.env.TEMPORAL_ADDRESS;
+  if (kubeconfig !== undefined && kubeconfig !== '' && temporal !== undefined && temporal !== '') {
+    step(`Using KUBECONFIG=${kubeconfig} and TEMPORAL_ADDRESS=${temporal}`);
+    const binDir = await provision((m) => say(m));
+    return {
+      kubeconfigPath: kubeconfig,
+      kubectlPath: path.join(binDir, 'kubectl'),
+      temporalAddress: temporal,
+      temporalNamespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+      ...(process.env.TEMPORAL_UI_URL ? { temporalUiUrl: process.env.TEMPORAL_UI_URL } : {}),
+    };
+  }
+  step(
+    'Starting a local Kubernetes API server, etcd and Temporal dev server (first run builds them: minutes)',
+  );
+  const env: RunningEnv = await startEnv({ temporalUi: true, log: (m) => say(m) });
+  cleanups.push(() => env.stop());
+  return {
+    kubeconfigPath: env.info.kubeconfigPath,
+    kubectlPath: env.info.kubectlPath,
+    temporalAddress: env.info.temporalAddress,
+    temporalNamespace: env.info.temporalNamespace,
+    temporalUiUrl: env.info.temporalUiUrl,
+  };
+}
+
+async function kubectl(t: Target, args: string[], input?: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      t.kubectlPath,
+      ['--kubeconfig', t.kubeconfigPath, ...args],
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr}`, { cause: err }));
+        else resolve(stdout);
+      },
+    );
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** The hello-world intents, pointed at the workflow client this demo runs on 127.0.0.1. */
+async function helloWorldIntents(clientPort: number): Promise<string> {
+  const text = await readFile(path.join(REPO_ROOT, 'examples/hello-world/intents.yaml'), 'utf8');
+  return parseAllDocuments(text)
+    .map((doc) => {
+      const obj = doc.toJS() as TemporalActionIntent;
+      obj.spec.workflowClient = { clientEndpointName: '127.0.0.1', clientEndpointPort: clientPort };
+      return JSON.stringify(obj);
+    })
+    .join('\n');
+}
+
+function duration(start?: string, end?: string): string {
+  if (start === undefined || end === undefined) return '-';
+  return `${((Date.parse(end) - Date.parse(start)) / 1000).toFixed(1)}s`;
+}
+
+async function listIntents(api: CustomObjectsApi): Promise<TemporalActionIntent[]> {
+  const list = (await api.listNamespacedCustomObject({
+    group: 'tac.emco.io',
+    version: 'v1alpha1',
+    plural: 'temporalactionintents',
+    namespace: NAMESPACE,
+  })) as { items: TemporalActionIntent[] };
+  return list.items.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+}
+
+/** Prints each phase change of the intents until `done` resolves. */
+async function watchProgress(api: CustomObjectsApi, done: Promise<unknown>): Promise<void> {
+  const seen = new Map<string, string>();
+  let finished = false;
+  void done.finally(() => (finished = true));
+  for (let i = 0; i < 1200 && !finished; i++) {
+    for (const tai of await listIntents(api)) {
+      const run = tai.status?.lastRun;
+      const line =
+        run === undefined
+          ? 'no run yet'
+          : `${run.phase}${run.workflowId ? ` (workflow ${run.workflowId})` : ''}`;
+      if (seen.get(tai.metadata.name ?? '') !== line) {
+        seen.set(tai.metadata.name ?? '', line);
+        say(`    ${tai.metadata.name ?? ''}: ${line}`);
+      }
+    }
+    await Promise.race([done, new Promise((r) => setTimeout(r, 300))]);
+  }
+}
+
+async function fire(
+  operatorUrl: string,
+  hookType: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = `${operatorUrl}/tac/v1/projects/${DIG.project}/composite-apps/${DIG.compositeApp}/${DIG.compositeAppVersion}/deployment-intent-groups/${DIG.deploymentIntentGroup}/lifecycle-events`;
+  say(`    POST ${url}  {"hookType":"${hookType}","appContextId":"1234567890999"}`);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hookType, appContextId: '1234567890999', emcoURL: 'http://emco.example:9015' }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch((err: unknown) => console.error(err));
+  };
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    say('\nStopping…');
+    void cleanup().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const t = await target(cleanups);
+    step('Installing the TemporalActionIntent CRD');
+    await kubectl(t, ['apply', '--server-side', '--force-conflicts', '-f', path.join(REPO_ROOT, 'crds')]);
+    await kubectl(t, [
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/temporalactionintents.tac.emco.io',
+    ]);
+    await kubectl(t, ['create', 'namespace', NAMESPACE]).catch(() => '');
+
+    step('Starting the worker, the workflow client and the operator');
+    const logDir = await mkdtemp(path.join(os.tmpdir(), 'tac-demo-logs-'));
+    cleanups.push(() => rm(logDir, { recursive: true, force: true }));
+    const programs: RunningPrograms = await startPrograms({
+      kubeconfigPath: t.kubeconfigPath,
+      temporalAddress: t.temporalAddress,
+      temporalNamespace: t.temporalNamespace,
+      ...(t.temporalUiUrl !== undefined ? { temporalUiUrl: t.temporalUiUrl } : {}),
+      namespace: NAMESPACE,
+      logDir,
+      extraOperatorEnv: { TAC_LEADER_ELECT: 'false' },
+    });
+    cleanups.push(() => programs.stop());
+    say(
+      `    operator REST API ${programs.operatorUrl}, workflow client 127.0.0.1:${programs.clientPort}, logs in ${logDir}`,
+    );
+
+    step('Applying the hello-world intents with kubectl');
+    say(
+      await kubectl(t, ['apply', '-n', NAMESPACE, '-f', '-'], await helloWorldIntents(programs.clientPort)),
+    );
+
+    const kc = new KubeConfig();
+    kc.loadFromFile(t.kubeconfigPath);
+    const api = kc.makeApiClient(CustomObjectsApi);
+    let ok = true;
+    for (const hook of ['pre-install', 'post-install']) {
+      step(
+        `Firing ${hook} for ${DIG.project}/${DIG.compositeApp}/${DIG.compositeAppVersion}/${DIG.deploymentIntentGroup} through the REST API`,
+      );
+      const call = fire(programs.operatorUrl, hook);
+      await watchProgress(api, call);
+      const { status, body } = await call;
+      say(
+        `    → HTTP ${status}: ${String(body.state)}${typeof body.error === 'string' ? ` (${body.error})` : ''}`,
+      );
+      ok &&= status === 200;
+    }
+    // the non-blocking post-install intent finishes on its own: wait for it (bounded)
+    for (let i = 0; i < 120; i++) {
+      const items = await listIntents(api);
+      if (
+        items.every((x) =>
+          ['Succeeded', 'Failed', 'TimedOut', 'Cancelled', 'Terminated'].includes(
+            x.status?.lastRun?.phase ?? '',
+          ),
+        )
+      )
+        break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    step('Status of every intent');
+    const connection = await Connection.connect({ address: t.temporalAddress });
+    const client = new Client({ connection, namespace: t.temporalNamespace });
+    const rows = [['NAME', 'HOOK', 'BLOCKING', 'PHASE', 'WORKFLOW', 'DURATION', 'RESULT']];
+    for (const tai of await listIntents(api)) {
+      const r = tai.status?.lastRun;
+      let result = '-';
+      if (r?.phase === 'Succeeded' && r.workflowId !== undefined) {
+        result = JSON.stringify(await client.workflow.getHandle(r.workflowId, r.runId).result());
+      }
+      ok &&= r?.phase === 'Succeeded';
+      rows.push([
+        tai.metadata.name ?? '',
+        tai.spec.hookType,
+        String(tai.spec.hookBlocking ?? false),
+        r?.phase ?? '-',
+        r?.workflowId ?? '-',
+        duration(r?.startTime, r?.endTime),
+        result,
+      ]);
+    }
+    await connection.close();
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+    for (const row of rows) say(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+    say(
+      `\n${ok ? 'Every hello-world intent Succeeded' : 'Some intents did not succeed'} (${((Date.now() - started) / 1000).toFixed(1)}s).`,
+    );
+
+    if (once) return ok ? 0 : 1;
+    step('The demo keeps running. Try:');
+    say(`    kubectl --kubeconfig ${t.kubeconfigPath} get tai -n ${NAMESPACE}`);
+    say(
+      `    kubectl --kubeconfig ${t.kubeconfigPath} annotate tai hello-post-install -n ${NAMESPACE} tac.emco.io/run-requested-at="$(date -Is)" --overwrite`,
+    );
+    say(
+      `    curl ${programs.operatorUrl}/v2/projects/${DIG.project}/composite-apps/${DIG.compositeApp}/${DIG.compositeAppVersion}/deployment-intent-groups/${DIG.deploymentIntentGroup}/temporal-action-controller`,
+    );
+    say(`    curl ${programs.operatorUrl}/metrics`);
+    if (t.temporalUiUrl !== undefined) say(`    Temporal Web UI: ${t.temporalUiUrl}`);
+    say('    Ctrl-C stops everything.');
+    await new Promise(() => {});
+    return 0;
+  } catch (err) {
+    if (!interrupted) console.error('\nThe demo failed:', err);
+    return 1;
+  } finally {
+    if (!interrupted) await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
