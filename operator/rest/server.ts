@@ -240,6 +240,12 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     }
     const route = match.route.value;
     setRoute(templateOf(route.pattern));
+    if (route.access !== 'public' && !deps.health.ready()) {
+      // Before the cache synced a list would look empty and a create could miss a duplicate.
+      return textError(503, 'the operator is starting: its intent cache has not synced yet', {
+        'Retry-After': '1',
+      });
+    }
 
     let user: AuthenticatedUser | undefined;
     if (auth !== undefined && route.access !== 'public') {

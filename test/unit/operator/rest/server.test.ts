@@ -695,10 +695,14 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       expect(doc.text).to.match(/^openapi: 3\./m);
     });
 
-    it('answers 503 on readyz before the cache synced', async () => {
+    it('answers 503 on readyz and the API routes before the cache synced', async () => {
       const other = await startHarness({ ready: () => false });
       try {
         expectText(await call('GET', '/readyz', { url: other.url }), 503, 'not ready');
+        const early = await call('GET', BASE, { url: other.url });
+        expectText(early, 503, 'the operator is starting: its intent cache has not synced yet');
+        expect(early.headers['retry-after']).to.equal('1');
+        expect((await call('GET', '/healthz', { url: other.url })).status).to.equal(200);
       } finally {
         await other.close();
       }
