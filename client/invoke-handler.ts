@@ -25,6 +25,14 @@ export interface InvokeDeps {
   newWorkflowId?: () => string;
 }
 
+/**
+ * A header-safe form of a workflow or run id: as is when it is printable ASCII, else
+ * percent-encoded (encodeURIComponent), since HTTP header values cannot carry other characters.
+ */
+export function headerValue(id: string): string {
+  return /^[\x20-\x7e]*$/.test(id) ? id : encodeURIComponent(id);
+}
+
 function decodeFailure(err: EmcoDecodeError): InvokeError {
   if (err.kind === 'eof') {
     return new InvokeError(400, "empty request body: expected EMCO's temporal spec (JSON)", 'invalid_body', {
@@ -93,7 +101,12 @@ export async function handleInvoke(
       workflowType: request.workflowType,
       taskQueue: request.options.taskQueue,
     });
-    res.writeHead(204, { 'X-Workflow-Id': outcome.workflowId, 'X-Run-Id': outcome.runId }).end();
+    res
+      .writeHead(204, {
+        'X-Workflow-Id': headerValue(outcome.workflowId),
+        'X-Run-Id': headerValue(outcome.runId),
+      })
+      .end();
   } catch (err) {
     const failure =
       err instanceof InvokeError

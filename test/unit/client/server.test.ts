@@ -74,6 +74,16 @@ describe('workflow-client HTTP surface (fake Temporal)', () => {
     expect(starter.starts[0]?.options.args).to.deep.equal([{ activityParams: { greet: { name: 'EMCO' } } }]);
   });
 
+  it('percent-encodes ids that cannot appear in a header as they are', async () => {
+    const res = await post(
+      '/invoke/x',
+      JSON.stringify({ workflowStartOptions: { ID: 'wf-ü\n1', TaskQueue: 'q' } }),
+    );
+    expect(res.status).to.equal(204);
+    expect(res.headers.get('x-workflow-id')).to.equal('wf-%C3%BC%0A1');
+    expect(starter.starts[0]?.options.workflowId).to.equal('wf-ü\n1');
+  });
+
   it("answers EMCO's 404 text for unknown paths and names outside [a-zA-Z0-9-_]", async () => {
     for (const path of ['/nope', '/invoke/', '/invoke/a%20b', '/invoke/a/b', '/invoke/a.b', '/v2/invoke/a']) {
       const res = await post(path, BODY);
