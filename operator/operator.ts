@@ -154,6 +154,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
         ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }
         : {}),
       ...(config.temporalUiUrl !== undefined ? { temporalUiUrl: config.temporalUiUrl } : {}),
+      temporalAddress: config.temporal.address,
     },
     health: { ready: () => store.synced() },
   });
