@@ -40,8 +40,15 @@ export function errorFields(err: unknown): Record<string, unknown> {
   const causes: string[] = [];
   let cause: unknown = err.cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
-    causes.push(cause instanceof Error ? cause.message : String(cause));
+    causes.push(
+      cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : JSON.stringify(cause),
+    );
     cause = cause instanceof Error ? cause.cause : undefined;
   }
-  return { error: err.message, errorName: err.name, ...(causes.length > 0 ? { causes } : {}), stack: err.stack };
+  return {
+    error: err.message,
+    errorName: err.name,
+    ...(causes.length > 0 ? { causes } : {}),
+    stack: err.stack,
+  };
 }

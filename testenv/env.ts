@@ -94,7 +94,9 @@ async function temporalHealthy(address: string): Promise<boolean> {
 /** Picks a fast place for the work dir (tmpfs when there is one). */
 async function makeWorkDir(): Promise<string> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  return mkdtemp(path.join(base, 'tac-testenv-'));
+  // TAC_TESTENV_TAG lets a CI run find exactly the processes it started (see .ci/run).
+  const tag = (process.env.TAC_TESTENV_TAG ?? '').replace(/[^A-Za-z0-9]/g, '');
+  return mkdtemp(path.join(base, tag === '' ? 'tac-testenv-' : `tac-testenv-${tag}-`));
 }
 
 export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> {

@@ -13,6 +13,8 @@ export interface IdentitySpec {
 export const DEFAULT_IDENTITIES: IdentitySpec[] = [
   { name: 'admin' },
   { name: 'operator', serviceAccount: 'tac-system/tac-operator' },
+  /** The ServiceAccount the Helm chart creates for release `tac-chart` in namespace `tac-chart`. */
+  { name: 'chart-operator', serviceAccount: 'tac-chart/tac-chart-tac-operator' },
   { name: 'alice', serviceAccount: 'tac-test/alice' },
   { name: 'bob', serviceAccount: 'tac-test/bob' },
   { name: 'nobody', serviceAccount: 'default/nobody' },

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { testEnv, uniqueName } from '../../support/env.js';
+import type { reverseEcho } from '../../support/workflows/echo.js';
 
 describe('test environment: Temporal dev server', () => {
   it('runs a workflow on a worker started inside the test and returns its result', async () => {
@@ -19,7 +20,7 @@ describe('test environment: Temporal dev server', () => {
     try {
       const result = await worker.runUntil(async () => {
         const client = new Client({ connection, namespace: env.temporalNamespace });
-        return client.workflow.execute('reverseEcho', {
+        return client.workflow.execute<typeof reverseEcho>('reverseEcho', {
           taskQueue,
           workflowId: uniqueName('echo'),
           args: ['temporal'],
