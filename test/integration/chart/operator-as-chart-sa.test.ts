@@ -44,7 +44,11 @@ describe('chart: the operator as the chart ServiceAccount', function () {
   it('runs blocking, failing and non-blocking intents with no 403', async () => {
     op = await startOperator({
       identity: 'chart-operator',
-      env: { TAC_LEASE_NAMESPACE: NAMESPACE, TAC_LEASE_NAME: `${RELEASE}-tac-operator`, TAC_DEFAULT_NAMESPACE: 'default' },
+      env: {
+        TAC_LEASE_NAMESPACE: NAMESPACE,
+        TAC_LEASE_NAME: `${RELEASE}-tac-operator`,
+        TAC_DEFAULT_NAMESPACE: 'default',
+      },
     });
     const ns = uniqueName('chart-sa');
     await kubeConfig()
