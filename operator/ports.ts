@@ -5,15 +5,9 @@ import type { DigRef } from '../common/emco/types.js';
 import type { TemporalActionIntent } from '../common/model/types.js';
 
 /** Hook types as events name them; `-terminate` and `-termination` spellings fire the same hook. */
-export type HookType =
-  | 'pre-install'
-  | 'post-install'
-  | 'pre-update'
-  | 'post-update'
-  | 'pre-termination'
-  | 'post-termination'
-  | 'pre-terminate'
-  | 'post-terminate';
+import type { HookType } from '../common/emco/constraints.js';
+
+export type { HookType };
 
 export interface LifecycleEvent {
   dig: DigRef;

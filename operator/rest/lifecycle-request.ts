@@ -4,16 +4,9 @@ import { Ajv, type ErrorObject } from 'ajv';
 import type { HookType } from '../ports.js';
 import { HttpError } from './reply.js';
 
-export const HOOK_TYPES: readonly HookType[] = [
-  'pre-install',
-  'post-install',
-  'pre-update',
-  'post-update',
-  'pre-termination',
-  'post-termination',
-  'pre-terminate',
-  'post-terminate',
-];
+import { HOOK_TYPES } from '../../common/emco/constraints.js';
+
+export { HOOK_TYPES };
 
 export interface LifecycleRequest {
   hookType: HookType;

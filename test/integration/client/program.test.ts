@@ -1,52 +1,18 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { makePki } from '../../../testenv/certs.js';
 import { uniqueName, waitFor } from '../../support/env.js';
+import { spawnJsonProgram, type JsonProgram } from '../../support/json-program.js';
 import type { TemporalFixture } from '../worker/temporal-fixture.js';
 import { temporalFixture } from '../worker/temporal-fixture.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+type Program = JsonProgram;
 
-interface Program {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-/** Runs `tsx client/main.ts` (what `npm run start:client` runs) with only the given settings. */
 function spawnClient(env: Record<string, string>): Program {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('TAC_')),
-  );
-  const child = spawn(TSX, ['client/main.ts'], {
-    cwd: REPO,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ message: line, unparsed: true });
-      }
-    }
-  });
-  child.stderr?.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
+  return spawnJsonProgram('client/main.ts', env);
 }
 
 describe('workflow-client program (tsx client/main.ts)', function () {

@@ -71,6 +71,21 @@ describe('operator: lifecycle events', function () {
     return created;
   }
 
+  /** Waits until the intent no longer exists (its finalizer was removed). */
+  async function gone(ns: string, name: string): Promise<void> {
+    await waitFor(
+      async () => {
+        try {
+          await read(ns, name);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      { what: `${name} to be gone`, timeoutMs: 30_000 },
+    );
+  }
+
   async function read(ns: string, name: string): Promise<TemporalActionIntent> {
     return (await objects().getNamespacedCustomObject({
       group: GROUP,
@@ -365,17 +380,7 @@ describe('operator: lifecycle events', function () {
       namespace: ns,
       name: 'doomed',
     });
-    await waitFor(
-      async () => {
-        try {
-          await read(ns, 'doomed');
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      { what: 'the intent to be gone', timeoutMs: 30_000 },
-    );
+    await gone(ns, 'doomed');
     const status = (await temporal.workflow.getHandle(wf).describe()).status.name;
     expect(status).to.equal('CANCELLED');
   });
@@ -402,17 +407,7 @@ describe('operator: lifecycle events', function () {
       namespace: ns,
       name: 'left',
     });
-    await waitFor(
-      async () => {
-        try {
-          await read(ns, 'left');
-          return false;
-        } catch {
-          return true;
-        }
-      },
-      { what: 'the intent to be gone', timeoutMs: 30_000 },
-    );
+    await gone(ns, 'left');
     expect((await handle.describe()).status.name).to.equal('RUNNING');
     await handle.cancel();
   });

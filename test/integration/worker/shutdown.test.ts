@@ -1,49 +1,14 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { uniqueName, waitFor } from '../../support/env.js';
+import { spawnJsonProgram, type JsonProgram } from '../../support/json-program.js';
 import { EmcoStandIn } from './emco-stand-in.js';
 import type { TemporalFixture } from './temporal-fixture.js';
 import { temporalFixture } from './temporal-fixture.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const TSX = path.join(REPO, 'node_modules', '.bin', 'tsx');
+type WorkerProcess = JsonProgram;
 
-interface WorkerProcess {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-/** Runs `tsx worker/main.ts` with only the given settings (no inherited TEMPORAL_* or TAC_*). */
 function spawnWorker(env: Record<string, string>): WorkerProcess {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') && !k.startsWith('TAC_')),
-  );
-  const child = spawn(TSX, ['worker/main.ts'], {
-    cwd: REPO,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let buffered = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      try {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        lines.push({ message: line, unparsed: true });
-      }
-    }
-  });
-  child.stderr?.resume();
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, lines, exited };
+  return spawnJsonProgram('worker/main.ts', env);
 }
 
 describe('worker program: graceful stop on SIGTERM (real Temporal)', function () {
