@@ -81,6 +81,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   );
   const reconciler = new Reconciler({
     get: (ns, name) => informer.get(ns, name),
+    remember: (obj) => informer.upsertLocal(obj),
     client,
     temporal,
     invoker,
@@ -127,6 +128,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   const lifecycle = new Lifecycle({
     store,
     client,
+    remember: (obj) => informer.upsertLocal(obj),
     waiter,
     logger: logger.child({ component: 'lifecycle' }),
     metrics,

@@ -36,6 +36,8 @@ const FOLLOW_RESYNC_MS = 60_000;
 
 export interface ReconcilerDeps {
   get(namespace: string, name: string): TemporalActionIntent | undefined;
+  /** Puts a just-written object into the cache (read-your-writes; waiters see it at once). */
+  remember?(obj: TemporalActionIntent): void;
   client: IntentClient;
   temporal: TemporalGateway;
   invoker: Invoker;
@@ -128,7 +130,7 @@ export class Reconciler {
     }
     const finalStatus = finalizeStatus(intent, status, now, stalled);
     if (statusChanged(intent.status, finalStatus)) {
-      await this.deps.client.replaceStatus({ ...intent, status: finalStatus });
+      this.deps.remember?.(await this.deps.client.replaceStatus({ ...intent, status: finalStatus }));
       await this.announce(intent, intent.status?.lastRun, finalStatus.lastRun);
     }
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;

@@ -26,6 +26,8 @@ export class KubeIntentStore implements IntentStore {
   /** DIG → object keys; maintained from cache events (`onUpsert` / `onDelete`). */
   private readonly byDig = new Map<string, Set<string>>();
   private readonly digOf = new Map<string, string>();
+  /** DIG → its keys in run order; dropped when the DIG's membership changes. */
+  private readonly sorted = new Map<string, string[]>();
   /** Deleted through this store: key → uid, hidden until the cache shows another object. */
   private readonly tombstones = new Map<string, string>();
 
@@ -40,7 +42,11 @@ export class KubeIntentStore implements IntentStore {
     const d = digKey(obj.spec);
     const previous = this.digOf.get(k);
     if (previous !== d) {
-      if (previous !== undefined) this.byDig.get(previous)?.delete(k);
+      if (previous !== undefined) {
+        this.byDig.get(previous)?.delete(k);
+        this.sorted.delete(previous);
+      }
+      this.sorted.delete(d);
       const set = this.byDig.get(d) ?? new Set<string>();
       set.add(k);
       this.byDig.set(d, set);
@@ -53,7 +59,10 @@ export class KubeIntentStore implements IntentStore {
   onDelete(obj: TemporalActionIntent): void {
     const k = objectKey(obj);
     const d = this.digOf.get(k);
-    if (d !== undefined) this.byDig.get(d)?.delete(k);
+    if (d !== undefined) {
+      this.byDig.get(d)?.delete(k);
+      this.sorted.delete(d);
+    }
     this.digOf.delete(k);
     this.tombstones.delete(k);
   }
@@ -66,17 +75,33 @@ export class KubeIntentStore implements IntentStore {
   }
 
   listByDig(dig: DigRef, namespace?: string): TemporalActionIntent[] {
-    const keys = this.byDig.get(digKey(dig));
-    if (keys === undefined) return [];
+    const d = digKey(dig);
     const out: TemporalActionIntent[] = [];
-    for (const k of keys) {
+    for (const k of this.orderedKeys(d)) {
       const i = k.indexOf('/');
       const ns = k.slice(0, i);
       if (namespace !== undefined && ns !== namespace) continue;
       const obj = this.cache.get(ns, k.slice(i + 1));
       if (this.visible(obj)) out.push(obj);
     }
-    return out.sort(runOrder);
+    return out;
+  }
+
+  /** The DIG's keys in run order. The order depends only on creationTimestamp and name, which an
+   * object keeps for life, so it is sorted once per membership change, not per read. */
+  private orderedKeys(d: string): string[] {
+    let keys = this.sorted.get(d);
+    if (keys === undefined) {
+      const objects: TemporalActionIntent[] = [];
+      for (const k of this.byDig.get(d) ?? []) {
+        const i = k.indexOf('/');
+        const obj = this.cache.get(k.slice(0, i), k.slice(i + 1));
+        if (obj !== undefined) objects.push(obj);
+      }
+      keys = objects.sort(runOrder).map(objectKey);
+      this.sorted.set(d, keys);
+    }
+    return keys;
   }
 
   get(namespace: string, name: string): TemporalActionIntent | undefined {

@@ -21,6 +21,8 @@ const WAIT_MARGIN_MS = 30_000;
 export interface LifecycleDeps {
   store: IntentStore;
   client: IntentClient;
+  /** Puts a just-written object into the cache, so the leader in this process reacts at once. */
+  remember?(obj: TemporalActionIntent): void;
   waiter: CacheWaiter;
   logger: Logger;
   metrics?: OperatorMetrics;
@@ -128,9 +130,10 @@ export class Lifecycle implements LifecycleService {
         ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
       };
       try {
-        await this.deps.client.patchMetadata(ns, name, {
+        const patched = await this.deps.client.patchMetadata(ns, name, {
           annotations: { [RUN_REQUEST_ANNOTATION]: JSON.stringify(request) },
         });
+        this.deps.remember?.(patched);
       } catch (err) {
         log.warn('Could not request a run', { intent: k, ...errorFields(err) });
         return this.describe(intent, {

@@ -2,7 +2,7 @@
 // intents count too) and EMCO name, in the REST namespace; and how store failures become EMCO-style
 // HTTP answers.
 import type { DigRef } from '../../common/emco/types.js';
-import { isIntent } from '../../common/emco/names.js';
+import { isIntent, resourceNameFor } from '../../common/emco/names.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import { StoreError } from '../ports.js';
 import { HttpError } from './reply.js';
@@ -22,8 +22,16 @@ export function intentsOf(s: RestServices, dig: DigRef): TemporalActionIntent[] 
   return s.store.listByDig(dig, s.namespace);
 }
 
-/** The intent of `dig` whose EMCO name is `name`, if any. */
+/**
+ * The intent of `dig` whose EMCO name is `name`, if any. The two places it normally lives are
+ * read directly (the derived resource name of REST-made intents, and the name itself for
+ * kubectl-made ones); only a miss scans the DIG, for resources named otherwise.
+ */
 export function findIntent(s: RestServices, dig: DigRef, name: string): TemporalActionIntent | undefined {
+  for (const candidate of [resourceNameFor({ ...dig, name }), name]) {
+    const obj = s.store.get(s.namespace, candidate);
+    if (obj !== undefined && isIntent(obj, dig, name)) return obj;
+  }
   return intentsOf(s, dig).find((obj) => isIntent(obj, dig, name));
 }
 

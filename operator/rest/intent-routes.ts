@@ -3,7 +3,8 @@
 // API server, reads from its cache.
 import { EmcoDecodeError } from '../../common/emco/decode-error.js';
 import { decodeTacIntent } from '../../common/emco/decode.js';
-import { encodeTacIntent, encodeTacIntentList } from '../../common/emco/encode.js';
+import { encodeTacIntent } from '../../common/emco/encode.js';
+import { canonicalJson, itemBody, listBody } from './intent-json.js';
 import type { DigRef, TacIntent } from '../../common/emco/types.js';
 import { invalidInputBody, validateTacIntent } from '../../common/emco/validate.js';
 import {
@@ -111,6 +112,11 @@ export function asTacIntent(obj: TemporalActionIntent): TacIntent {
   }
 }
 
+/** A stored intent's canonical JSON without the newline (memoized per object by canonicalJson). */
+function canonicalText(obj: TemporalActionIntent): string {
+  return encodeTacIntent(asTacIntent(obj)).slice(0, -1);
+}
+
 function echo(intent: TacIntent): Reply {
   return jsonText(201, encodeTacIntent(intent));
 }
@@ -169,14 +175,14 @@ export function intentRoutes(s: RestServices): RouteDef[] {
   function getOne(ctx: RequestContext): Promise<Reply> {
     const obj = findIntent(s, digOf(ctx.params), ctx.params.tacIntent ?? '');
     if (obj === undefined) return Promise.resolve(textError(404, TEXT.notFound));
-    return Promise.resolve(jsonText(200, encodeTacIntent(asTacIntent(obj))));
+    return Promise.resolve(jsonText(200, itemBody(canonicalJson(obj, canonicalText))));
   }
 
   function list(ctx: RequestContext): Promise<Reply> {
-    const intents: TacIntent[] = [];
+    const items: string[] = [];
     for (const obj of intentsOf(s, digOf(ctx.params))) {
       try {
-        intents.push(asTacIntent(obj));
+        items.push(canonicalJson(obj, canonicalText));
       } catch (err) {
         ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
           resource: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
@@ -184,7 +190,7 @@ export function intentRoutes(s: RestServices): RouteDef[] {
         });
       }
     }
-    return Promise.resolve(jsonText(200, encodeTacIntentList(intents)));
+    return Promise.resolve(jsonText(200, listBody(items)));
   }
 
   async function remove(ctx: RequestContext): Promise<Reply> {
