@@ -1,0 +1,267 @@
+// `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only]`: runs every
+// scenario against a local environment (API server, etcd, Temporal dev server; operator, workflow
+// client and worker as separate processes, compiled as the images run them, or through tsx), writes bench/results/<time>.json and latest.json, and
+// renders bench/REPORT.md with its figures. Targets missed do not fail the run; a scenario that
+// cannot run is recorded as an error and the others still run.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ENV_FILE } from '../testenv/env.js';
+import type { BenchContext, ScenarioMeta } from './context.js';
+import { buildLauncher, tsxLauncher } from './build.js';
+import { renderReport } from './report.js';
+import {
+  SCHEMA_VERSION,
+  evaluate,
+  failedScenario,
+  type BenchResult,
+  type MachineInfo,
+  type ScenarioResult,
+  type ScenarioSamples,
+} from './result.js';
+import { FAN_OUT_META, HOOK_META, eventFanOut, hookOverhead } from './scenarios/lifecycle.js';
+import { GET_META, LIST_META, restReads } from './scenarios/rest.js';
+import {
+  MEMORY_LARGE_META,
+  MEMORY_SMALL_META,
+  RECONCILE_META,
+  STARTUP_META,
+  fixedMemory,
+  growTo,
+  memoryLargeSamples,
+  memorySmallSamples,
+  operatorMemory,
+  reconcileRun,
+  reconcileSamples,
+  startupSamples,
+  type ReconcileRun,
+} from './scenarios/scale.js';
+import { FULL, QUICK } from './sizes.js';
+import { startStack } from './stack.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS_DIR = path.join(here, 'results');
+const runFile = promisify(execFile);
+
+interface Options {
+  quick: boolean;
+  reuseEnvFile?: string;
+  profile: boolean;
+  reportOnly: boolean;
+  tsx: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { quick: false, profile: false, reportOnly: false, tsx: false };
+  for (const arg of argv) {
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--profile') options.profile = true;
+    else if (arg === '--report-only') options.reportOnly = true;
+    else if (arg === '--tsx') options.tsx = true;
+    else if (arg === '--reuse-env') options.reuseEnvFile = ENV_FILE;
+    else if (arg.startsWith('--reuse-env='))
+      options.reuseEnvFile = path.resolve(arg.slice('--reuse-env='.length));
+    else
+      throw new Error(
+        `unknown option ${arg} (known: --quick, --reuse-env[=FILE], --tsx, --profile, --report-only)`,
+      );
+  }
+  return options;
+}
+
+const t0 = Date.now();
+function log(message: string): void {
+  process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s ${message}\n`);
+}
+
+function machineInfo(): MachineInfo {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    platform: `${os.platform()} ${os.arch()}`,
+    kernel: os.release(),
+    node: process.version,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    note:
+      `${cpus.length} cores shared by everything: the load generator (this benchmark process, autocannon), ` +
+      'the API server, etcd, the Temporal dev server, the operator, the workflow client and the worker.',
+  };
+}
+
+async function versionOf(command: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await runFile(command, args, { timeout: 10_000 });
+    return stdout.trim().split('\n')[0] ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Runs one scenario step; an error becomes the scenario's error entry instead of ending the run. */
+async function attempt<T>(
+  meta: ScenarioMeta,
+  results: ScenarioResult[],
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await step();
+  } catch (err) {
+    log(`[bench] ${meta.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    results.push(failedScenario(meta, err));
+    return undefined;
+  }
+}
+
+function record(results: ScenarioResult[], samples: ScenarioSamples): void {
+  const r = evaluate(samples);
+  results.push(r);
+  const side = (f: ScenarioResult['measured']) => (f === null ? '—' : `${f.median} (p95 ${f.p95}, n=${f.n})`);
+  log(
+    `[bench] ${r.id}: ${side(r.measured)} ${r.unit}` +
+      (r.baseline !== null ? ` vs baseline ${side(r.baseline)}, ratio ${r.ratio}` : '') +
+      ` → ${r.status} (${r.target.text})`,
+  );
+}
+
+async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const { sizes } = ctx;
+
+  log('[bench] reconcile throughput, run 1');
+  const runs: ReconcileRun[] = [];
+  const first = await attempt(RECONCILE_META, results, () => reconcileRun(ctx, 1));
+  if (first !== undefined) runs.push(first);
+
+  log('[bench] memory with the first intents');
+  const small = await attempt(MEMORY_SMALL_META, results, async () => {
+    // The operator settles while two short-lived operators (no intents) show the fixed part.
+    const [m, fixed] = await Promise.all([operatorMemory(ctx), fixedMemory(ctx)]);
+    record(results, memorySmallSamples(sizes.reconcile.intents, m, fixed));
+    return { intents: sizes.reconcile.intents, values: m.values };
+  });
+
+  log('[bench] start-up');
+  await attempt(STARTUP_META, results, async () =>
+    record(results, await startupSamples(ctx, sizes.reconcile.intents)),
+  );
+
+  log('[bench] REST reads');
+  const reads = await attempt(GET_META, results, () => restReads(ctx, 'scale-r1', sizes.reconcile.intents));
+  if (reads !== undefined) for (const s of reads) record(results, s);
+  else results.push(failedScenario(LIST_META, new Error('see rest-get-intent')));
+
+  log('[bench] hook overhead');
+  await attempt(HOOK_META, results, async () => record(results, await hookOverhead(ctx)));
+
+  log('[bench] event fan-out');
+  await attempt(FAN_OUT_META, results, async () => record(results, await eventFanOut(ctx)));
+
+  for (let run = 2; run <= sizes.reconcile.runs && first !== undefined; run++) {
+    log(`[bench] reconcile throughput, run ${run}`);
+    const r = await attempt(RECONCILE_META, results, () => reconcileRun(ctx, run));
+    if (r !== undefined) runs.push(r);
+  }
+  if (runs.length > 0) record(results, reconcileSamples(ctx, runs));
+
+  log(`[bench] memory with ${sizes.memory.large} intents`);
+  await attempt(MEMORY_LARGE_META, results, async () => {
+    const intents = await growTo(ctx, sizes.memory.large);
+    const memory = await operatorMemory(ctx);
+    if (small === undefined) throw new Error('the 1,000-intent memory point is missing');
+    record(results, memoryLargeSamples(ctx, small, { intents, memory }));
+  });
+
+  const order = [
+    HOOK_META.id,
+    FAN_OUT_META.id,
+    RECONCILE_META.id,
+    GET_META.id,
+    LIST_META.id,
+    MEMORY_SMALL_META.id,
+    MEMORY_LARGE_META.id,
+    STARTUP_META.id,
+  ];
+  // One entry per scenario: a recorded figure wins over an error entry of a partial failure.
+  const byId = new Map<string, ScenarioResult>();
+  for (const r of results) if (!byId.has(r.id) || byId.get(r.id)?.status === 'error') byId.set(r.id, r);
+  return order.flatMap((id) => byId.get(id) ?? []);
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const latestPath = path.join(RESULTS_DIR, 'latest.json');
+  if (options.reportOnly) {
+    const result = JSON.parse(await readFile(latestPath, 'utf8')) as BenchResult;
+    await renderReport(result, here);
+    log(`[bench] rendered ${path.join(here, 'REPORT.md')} from ${latestPath}`);
+    return;
+  }
+  const startedAt = new Date();
+  const machine = machineInfo();
+  const sizes = options.quick ? QUICK : FULL;
+  log(`[bench] ${options.quick ? 'quick' : 'full'} run on ${machine.cpus} cores (${machine.cpuModel})`);
+  // Profiles and logs of a profiled run are kept (outside the repository); otherwise they go with the environment.
+  const logDir = options.profile ? await mkdtemp(path.join(os.tmpdir(), 'tac-bench-')) : undefined;
+  if (logDir !== undefined) log(`[bench] operator CPU profiles and logs go to ${logDir}`);
+  const launcher = options.tsx ? tsxLauncher() : await buildLauncher(log);
+  const stack = await startStack({
+    launcher,
+    ...(options.reuseEnvFile !== undefined ? { reuseEnvFile: options.reuseEnvFile } : {}),
+    ...(logDir !== undefined ? { logDir } : {}),
+    profileOperator: options.profile,
+    log,
+  });
+  let scenarios: ScenarioResult[];
+  let environment: Record<string, string>;
+  try {
+    environment = {
+      kubernetes: await versionOf(path.join(stack.info.binDir, 'kube-apiserver'), ['--version']),
+      etcd: await versionOf(path.join(stack.info.binDir, 'etcd'), ['--version']),
+      temporal: await versionOf(path.join(stack.info.binDir, 'temporal'), ['--version']),
+      programs: `${launcher.describe}; operator, workflow client and worker one process each`,
+      operatorSettings:
+        'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace',
+      logDir: stack.logDir,
+    };
+    scenarios = await runScenarios({ stack, sizes, log });
+  } finally {
+    log('[bench] stopping the stack');
+    await stack.stop();
+  }
+  const finishedAt = new Date();
+  const result: BenchResult = {
+    schemaVersion: SCHEMA_VERSION,
+    mode: options.quick ? 'quick' : 'full',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+    machine,
+    environment,
+    scenarios,
+  };
+  const text = JSON.stringify(result, null, 2) + '\n';
+  const stamped = path.join(
+    RESULTS_DIR,
+    `${startedAt
+      .toISOString()
+      .replace(/:/g, '-')
+      .replace(/\.\d+Z$/, 'Z')}.json`,
+  );
+  await writeFile(stamped, text);
+  await writeFile(latestPath, text);
+  await renderReport(result, here);
+  log(
+    `[bench] wrote ${stamped}, ${latestPath} and ${path.join(here, 'REPORT.md')} in ${result.durationSeconds} s`,
+  );
+}
+
+main().catch((err: unknown) => {
+  log(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exitCode = 1;
+});
