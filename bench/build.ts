@@ -1,15 +1,18 @@
-// Owns how the benchmark runs the programs: by default compiled exactly as `npm run build` does
-// (tsconfig.build.json into dist/) and started as `node dist/<program>/main.js`, which is what the
-// container images run; with `--tsx`, from the sources through the tsx loader.
+// Owns how the benchmark runs the programs: by default as the container images run them — built
+// with `npm run build` and started with the CMD of each image's stage in build/Dockerfile, with
+// the image's NODE_ENV — or, with `--tsx`, from the sources through the tsx loader.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../testenv/env.js';
 
 const run = promisify(execFile);
 
-export const BUILD_DIR = path.join(REPO_ROOT, 'dist');
+export type Program = 'operator' | 'client' | 'worker';
+
+/** The Dockerfile stage of each program. */
+const STAGES: Record<Program, string> = { operator: 'operator', client: 'workflow-client', worker: 'worker' };
 
 export class BuildError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,11 +21,11 @@ export class BuildError extends Error {
   }
 }
 
-/** How a program is started: Node options and the entry module, for `operator`, `client`, `worker`. */
+/** How a program is started: `node <argv>` with `env` added to its environment. */
 export interface Launcher {
-  kind: 'build' | 'tsx';
-  /** `[...nodeArgs, entry]` for `node`. */
-  argv(program: 'operator' | 'client' | 'worker'): string[];
+  kind: 'image' | 'tsx';
+  argv(program: Program): string[];
+  env: Record<string, string>;
   describe: string;
 }
 
@@ -30,37 +33,82 @@ export function tsxLauncher(): Launcher {
   return {
     kind: 'tsx',
     argv: (program) => ['--import', 'tsx', `${program}/main.ts`],
+    env: {},
     describe: 'node --import tsx <program>/main.ts (sources through the tsx loader)',
   };
 }
 
 /**
- * Compiles the programs into dist/ as `npm run build` does (a few seconds). Type errors elsewhere
- * in the tree do not stop the benchmark as long as the entry points were emitted; they are logged.
+ * The `CMD ["node", …]` of every `FROM … AS <stage>` in a Dockerfile, without the leading "node",
+ * and its `ENV NODE_ENV=` (the last one seen, as stages inherit it).
  */
-export async function buildLauncher(log: (m: string) => void): Promise<Launcher> {
+export function imageCommands(dockerfile: string): { commands: Map<string, string[]>; nodeEnv?: string } {
+  const commands = new Map<string, string[]>();
+  let stage = '';
+  let nodeEnv: string | undefined;
+  for (const line of dockerfile.split('\n')) {
+    const from = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line);
+    if (from?.[1] !== undefined) stage = from[1];
+    const env = /^ENV\s+NODE_ENV=(\S+)/.exec(line);
+    if (env?.[1] !== undefined) nodeEnv = env[1];
+    const cmd = /^CMD\s+(\[.*\])\s*$/.exec(line);
+    if (cmd?.[1] !== undefined && stage !== '') {
+      const parsed = JSON.parse(cmd[1]) as unknown[];
+      const argv = parsed.filter((a): a is string => typeof a === 'string');
+      if (argv.length === parsed.length && argv[0] === 'node') commands.set(stage, argv.slice(1));
+    }
+  }
+  return nodeEnv !== undefined ? { commands, nodeEnv } : { commands };
+}
+
+/**
+ * Runs `npm run build` (tsc and the bundles, a few seconds) and reads the images' commands from
+ * build/Dockerfile. Type errors elsewhere in the tree do not stop the benchmark as long as every
+ * program's entry file was written; they are logged.
+ */
+export async function imageLauncher(log: (m: string) => void): Promise<Launcher> {
   const t0 = Date.now();
-  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const dockerfile = path.join(REPO_ROOT, 'build', 'Dockerfile');
+  const { commands, nodeEnv } = imageCommands(await readFile(dockerfile, 'utf8'));
+  const argvs = {} as Record<Program, string[]>;
+  for (const [program, stage] of Object.entries(STAGES) as Array<[Program, string]>) {
+    const argv = commands.get(stage);
+    if (argv === undefined) throw new BuildError(`build/Dockerfile has no CMD ["node", …] in stage ${stage}`);
+    argvs[program] = argv;
+  }
   try {
-    await run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    await run('npm', ['run', '--silent', 'build'], {
       cwd: REPO_ROOT,
       timeout: 300_000,
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (err) {
-    const out = (err as { stdout?: string }).stdout ?? '';
-    const missing = ['operator', 'client', 'worker'].filter(
-      (p) => !existsSync(path.join(BUILD_DIR, p, 'main.js')),
+    const out = `${(err as { stdout?: string }).stdout ?? ''}${(err as { stderr?: string }).stderr ?? ''}`;
+    const entries = Object.values(argvs).map((a) => a.find((x) => /\.(m?js|cjs)$/.test(x)) ?? '');
+    const missing: string[] = [];
+    for (const e of entries) {
+      try {
+        await access(path.join(REPO_ROOT, e));
+      } catch {
+        missing.push(e);
+      }
+    }
+    if (missing.length > 0) {
+      throw new BuildError(`npm run build did not produce ${missing.join(', ')}:\n${out.slice(0, 2000)}`, {
+        cause: err,
+      });
+    }
+    log(
+      `[bench] npm run build reported errors but produced the programs:\n${out.split('\n').slice(0, 10).join('\n')}`,
     );
-    if (missing.length > 0)
-      throw new BuildError(`tsc did not emit ${missing.join(', ')}:\n${out.slice(0, 2000)}`, { cause: err });
-    log(`[bench] tsc reported errors but emitted the programs:\n${out.split('\n').slice(0, 10).join('\n')}`);
   }
-  log(`[bench] programs compiled into ${path.relative(REPO_ROOT, BUILD_DIR)} in ${Date.now() - t0} ms`);
+  log(`[bench] npm run build in ${Date.now() - t0} ms`);
   return {
-    kind: 'build',
-    argv: (program) => [path.join(BUILD_DIR, program, 'main.js')],
+    kind: 'image',
+    argv: (program) => argvs[program],
+    env: nodeEnv !== undefined ? { NODE_ENV: nodeEnv } : {},
     describe:
-      'node bench/.build/<program>/main.js (compiled with tsconfig.build.json, as the container images run them)',
+      `as the images run them (npm run build, then the CMD of build/Dockerfile: ` +
+      `${(Object.keys(STAGES) as Program[]).map((p) => `node ${argvs[p].join(' ')}`).join('; ')})`,
   };
 }

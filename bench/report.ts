@@ -102,8 +102,11 @@ export async function renderReport(result: BenchResult, benchDir: string): Promi
       'the samples kept; n is their number. With few samples p95 is close to the maximum.',
     '- Lifecycle scenarios alternate one baseline sample and one operator sample, so changes in the machine load ' +
       'during the run affect both sides alike.',
-    '- Memory is VmRSS from /proc/<pid>/status of the operator process, read every 500 ms once the process is idle ' +
-      '(under 3% of a core for a second). It includes the tsx loader the programs run under.',
+    '- Memory is VmRSS from /proc/<pid>/status of the operator process once it is idle (under 3% of a core for a ' +
+      "second) and settled: read every second until V8's memory reducer has shrunk the heap after the last burst of " +
+      'work and the readings are stable (at most 60 s). The first idle reading and the peak (VmHWM) are side measurements.',
+    '- The programs run as the container images run them: `npm run build` at the start of the run, then the ' +
+      '`CMD` of each stage of build/Dockerfile (see Software above); `--tsx` runs them from the sources instead.',
     "- Side measurements: operator CPU time from /proc/<pid>/stat, and the API server's own " +
       "`apiserver_request_total` counters for `temporalactionintents` (every client, the benchmark's creates included).",
     '- The test suite makes no timing assertions; a unit test checks result files against bench/result.schema.json.',

@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only]`: runs every
 // scenario against a local environment (API server, etcd, Temporal dev server; operator, workflow
-// client and worker as separate processes, compiled as the images run them, or through tsx), writes bench/results/<time>.json and latest.json, and
+// client and worker as separate processes, started as the container images start them, or through tsx), writes bench/results/<time>.json and latest.json, and
 // renders bench/REPORT.md with its figures. Targets missed do not fail the run; a scenario that
 // cannot run is recorded as an error and the others still run.
 import { execFile } from 'node:child_process';
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ENV_FILE } from '../testenv/env.js';
 import type { BenchContext, ScenarioMeta } from './context.js';
-import { buildLauncher, tsxLauncher } from './build.js';
+import { imageLauncher, tsxLauncher } from './build.js';
 import { renderReport } from './report.js';
 import {
   SCHEMA_VERSION,
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
   // Profiles and logs of a profiled run are kept (outside the repository); otherwise they go with the environment.
   const logDir = options.profile ? await mkdtemp(path.join(os.tmpdir(), 'tac-bench-')) : undefined;
   if (logDir !== undefined) log(`[bench] operator CPU profiles and logs go to ${logDir}`);
-  const launcher = options.tsx ? tsxLauncher() : await buildLauncher(log);
+  const launcher = options.tsx ? tsxLauncher() : await imageLauncher(log);
   const stack = await startStack({
     launcher,
     ...(options.reuseEnvFile !== undefined ? { reuseEnvFile: options.reuseEnvFile } : {}),

@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const worker = spawnProgram({
       name: 'worker',
       argv: options.launcher.argv('worker'),
-      env: { ...temporalEnv, TAC_WORKER_TASK_QUEUES: 'noop', LOG_LEVEL: 'warn' },
+      env: { ...options.launcher.env, ...temporalEnv, TAC_WORKER_TASK_QUEUES: 'noop', LOG_LEVEL: 'warn' },
       logDir,
     });
     children.push(worker);
@@ -109,6 +109,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       name: 'workflow-client',
       argv: options.launcher.argv('client'),
       env: {
+        ...options.launcher.env,
         ...temporalEnv,
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(clientPort),
@@ -120,6 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const restPort = await freePort();
     const restUrl = `http://127.0.0.1:${restPort}`;
     const operatorEnv = {
+      ...options.launcher.env,
       ...temporalEnv,
       KUBECONFIG: info.kubeconfigPath,
       TAC_REST_HOST: '127.0.0.1',

@@ -6,7 +6,7 @@ import type { Figure, ScenarioResult } from './result.js';
 
 const WIDTH = 640;
 const LEFT = 110;
-const RIGHT = 30;
+const RIGHT = 45;
 const ROW = 46;
 const TOP = 52;
 const AXIS = 34;
@@ -35,6 +35,17 @@ export function formatValue(value: number, unit: string): string {
   return `${value.toFixed(digits)} ${unit}`;
 }
 
+/** An axis label: as few digits as the tick needs (`0`, `50 ms`, `1.5 s`). */
+export function formatTick(value: number, unit: string): string {
+  const trim = (v: number): string => String(Number(v.toPrecision(6)));
+  if (value === 0) return '0';
+  if (unit === 'ms' && value >= 1000) return `${trim(value / 1000)} s`;
+  return `${trim(value)} ${unit}`;
+}
+
+/** Text drawn over the plot keeps a white outline, so grid and target lines never hide it. */
+const HALO = 'stroke="#fff" stroke-width="3" paint-order="stroke"';
+
 interface Row {
   label: string;
   figure: Figure;
@@ -51,7 +62,11 @@ function targetValue(r: ScenarioResult): number | undefined {
 export function scenarioChart(r: ScenarioResult): string {
   const rows: Row[] = [];
   if (r.baseline !== null) rows.push({ label: 'baseline', figure: r.baseline, color: COLORS.baseline });
-  if (r.measured !== null) rows.push({ label: 'operator', figure: r.measured, color: COLORS.measured });
+  const measuredLabel =
+    r.extrapolation !== undefined
+      ? `${Number(r.parameters.intents ?? 0).toLocaleString('en-US')} intents`
+      : 'operator';
+  if (r.measured !== null) rows.push({ label: measuredLabel, figure: r.measured, color: COLORS.measured });
   const target = targetValue(r);
   const extrapolated = r.extrapolation?.value;
   const max = Math.max(
@@ -77,7 +92,14 @@ export function scenarioChart(r: ScenarioResult): string {
     const tx = x(t).toFixed(1);
     out.push(
       `<line x1="${tx}" y1="${TOP - 6}" x2="${tx}" y2="${plotBottom}" stroke="#e3e3e3"/>`,
-      `<text x="${tx}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${escapeXml(formatValue(t, r.unit))}</text>`,
+      `<text x="${tx}" y="${plotBottom + 16}" text-anchor="middle" fill="#555">${escapeXml(formatTick(t, r.unit))}</text>`,
+    );
+  }
+  if (target !== undefined) {
+    const tx = x(target).toFixed(1);
+    out.push(
+      `<line x1="${tx}" y1="${TOP - 8}" x2="${tx}" y2="${plotBottom}" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+      `<text x="${tx}" y="${TOP - 12}" text-anchor="middle" fill="${COLORS.target}" font-size="11" ${HALO}>target ${escapeXml(r.target.text)}</text>`,
     );
   }
   rows.forEach((row, i) => {
@@ -96,7 +118,7 @@ export function scenarioChart(r: ScenarioResult): string {
       );
     });
     out.push(
-      `<text x="${LEFT + 4}" y="${y + 42}" fill="#333" font-size="11">median ${escapeXml(formatValue(f.median, r.unit))} · p95 ${escapeXml(formatValue(f.p95, r.unit))} · n = ${f.n}</text>`,
+      `<text x="${LEFT + 4}" y="${y + 42}" fill="#333" font-size="11" ${HALO}>median ${escapeXml(formatValue(f.median, r.unit))} · p95 ${escapeXml(formatValue(f.p95, r.unit))} · n = ${f.n}</text>`,
     );
   });
   if (extrapolated !== undefined && r.extrapolation !== undefined) {
@@ -104,14 +126,7 @@ export function scenarioChart(r: ScenarioResult): string {
     out.push(
       `<text x="${LEFT - 8}" y="${y + 20}" text-anchor="end">estimate</text>`,
       `<rect x="${LEFT}" y="${y + 6}" width="${(x(extrapolated) - LEFT).toFixed(1)}" height="22" fill="none" stroke="${COLORS.measured}" stroke-dasharray="4 3"/>`,
-      `<text x="${LEFT + 4}" y="${y + 42}" fill="#333" font-size="11">linear from ${r.extrapolation.points.map((p) => p.x).join(' and ')} intents to ${r.extrapolation.x}: ${escapeXml(formatValue(extrapolated, r.unit))}</text>`,
-    );
-  }
-  if (target !== undefined) {
-    const tx = x(target).toFixed(1);
-    out.push(
-      `<line x1="${tx}" y1="${TOP - 8}" x2="${tx}" y2="${plotBottom}" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
-      `<text x="${tx}" y="${TOP - 12}" text-anchor="middle" fill="${COLORS.target}" font-size="11">target ${escapeXml(r.target.text)}</text>`,
+      `<text x="${LEFT + 4}" y="${y + 42}" fill="#333" font-size="11" ${HALO}>linear from ${r.extrapolation.points.map((p) => p.x).join(' and ')} intents to ${r.extrapolation.x}: ${escapeXml(formatValue(extrapolated, r.unit))}</text>`,
     );
   }
   const verdict =

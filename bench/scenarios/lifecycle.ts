@@ -99,9 +99,8 @@ async function directRuns(ctx: BenchContext, count: number): Promise<number> {
 
 /**
  * Creates `digs` DIGs of `perDig` intents each (`<prefix>-00`, …) and waits until all are
- * reconciled. Every sample fires its own DIG, whose intents have never run: a second event on the
- * same intent currently fails in the operator (see the analysis), and fresh intents keep the
- * samples independent of each other's history.
+ * reconciled. Every sample fires its own DIG, whose intents have never run, so no sample depends
+ * on the run history an earlier sample left behind.
  */
 async function prepareDigs(
   ctx: BenchContext,

@@ -298,7 +298,7 @@ export async function fixedMemory(ctx: BenchContext): Promise<Record<string, num
   // Both at once: each mostly waits for its heap to settle.
   const [own, viaTsx] = await Promise.all([
     emptyOperator(ctx, undefined, true),
-    ctx.stack.launcher.kind === 'build'
+    ctx.stack.launcher.kind === 'image'
       ? emptyOperator(ctx, tsxLauncher(), true)
       : Promise.resolve(undefined),
   ]);
@@ -324,7 +324,7 @@ export async function startupSamples(ctx: BenchContext, intents: number): Promis
     measured: {
       values,
       warmup,
-      description: `SIGTERM the operator, spawn it again (${ctx.stack.launcher.kind === 'build' ? 'node dist/operator/main.js' : 'node --import tsx operator/main.ts'}), poll /readyz every 10 ms until 200; ${intents} intents in the watched namespace`,
+      description: `SIGTERM the operator, spawn it again (node ${ctx.stack.launcher.argv('operator').join(' ')}), poll /readyz every 10 ms until 200; ${intents} intents in the watched namespace`,
     },
     diagnostics: {
       noIntentsStartupMedianMs: round(summarize(empty, 'start-up without intents').median, 0),
