@@ -93,7 +93,7 @@ describe('container build files', () => {
   });
 
   // The operator and the client run their esbuild bundles (scripts/bundle.ts), with a small young
-  // generation: together that roughly halves their idle memory. The worker runs the tsc output.
+  // generation: together that cuts idle memory by about 30%. The worker runs the tsc output.
   const commands: Record<string, string[]> = {
     operator: ['node', '--max-semi-space-size=1', 'dist/bundle/operator.mjs'],
     client: ['node', '--max-semi-space-size=1', 'dist/bundle/workflow-client.mjs'],
