@@ -120,7 +120,7 @@ export async function renderReport(result: BenchResult, benchDir: string): Promi
     '## Running it',
     '',
     '```',
-    'npm run bench                  # full sizes (10,000 intents for memory), about 15 minutes on 2 cores',
+    'npm run bench                  # full sizes (10,000 intents for memory), about 7 minutes on 2 cores',
     'npm run bench -- --quick       # the same scenarios smaller, under 5 minutes',
     'npm run bench -- --reuse-env   # use the environment of `npm run env:up` instead of a fresh one',
     'npm run bench -- --profile     # also write CPU profiles of the operator (path printed)',

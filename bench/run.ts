@@ -221,6 +221,7 @@ async function main(): Promise<void> {
   let environment: Record<string, string>;
   try {
     environment = {
+      commit: await versionOf('git', ['-C', path.dirname(here), 'describe', '--always', '--dirty']),
       kubernetes: await versionOf(path.join(stack.info.binDir, 'kube-apiserver'), ['--version']),
       etcd: await versionOf(path.join(stack.info.binDir, 'etcd'), ['--version']),
       temporal: await versionOf(path.join(stack.info.binDir, 'temporal'), ['--version']),

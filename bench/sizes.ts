@@ -23,7 +23,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   hook: { warmup: 3, samples: 15 },
   fanOut: { intents: 50, warmup: 1, samples: 3 },
-  reconcile: { intents: 1000, runs: 1, concurrency: 4, timeoutMs: 300_000 },
+  reconcile: { intents: 1000, runs: 2, concurrency: 4, timeoutMs: 300_000 },
   rest: { connections: 16, warmupSeconds: 2, seconds: 5 },
   memory: { small: 1000, large: 3000, nominalLarge: 10_000, readings: 5 },
   startup: { warmup: 1, samples: 3, emptySamples: 2 },
