@@ -3,6 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger, errorFields } from '../common/log.js';
 import { operatorConfigFromEnv } from './config.js';
+import { withKeepAliveAgents } from './kube/kube-config.js';
 import { createOperator } from './operator.js';
 
 async function main(): Promise<void> {
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ program: 'tac-operator', level: config.logLevel });
   const kc = new KubeConfig();
   kc.loadFromDefault();
+  withKeepAliveAgents(kc);
   const operator = createOperator(config, { kubeConfig: kc, logger });
   let stopping = false;
   const shutdown = (signal: string): void => {

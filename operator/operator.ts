@@ -2,7 +2,7 @@
 // lifecycle events, REST API, leader election) and their start/stop order. No configuration is
 // read here: main.ts passes the validated config and the clients it built.
 import { readFileSync } from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from '../common/log.js';
 import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../common/model/types.js';
@@ -44,6 +44,15 @@ export interface Operator {
   readonly store: IntentStore;
 }
 
+/**
+ * The operator never reads metadata.managedFields, which can be the largest part of a cached object;
+ * dropped in place (client-node's own ListWatch cache holds the same object) before caching.
+ */
+function withoutManagedFields(obj: KubernetesObject): TemporalActionIntent {
+  if (obj.metadata !== undefined) delete obj.metadata.managedFields;
+  return obj as TemporalActionIntent;
+}
+
 export function createOperator(config: OperatorConfig, deps: OperatorDeps): Operator {
   const { kubeConfig: kc, logger } = deps;
   const metrics = createOperatorMetrics();
@@ -56,7 +65,13 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   });
   const informer = new ResourceInformer<TemporalActionIntent>(
     kc,
-    { group: GROUP, version: VERSION, plural: PLURAL, namespaces: [...config.watchNamespaces] },
+    {
+      group: GROUP,
+      version: VERSION,
+      plural: PLURAL,
+      namespaces: [...config.watchNamespaces],
+      decode: withoutManagedFields,
+    },
     { logger: logger.child({ component: 'informer' }) },
   );
   const client = new IntentClient(kc);

@@ -91,21 +91,23 @@ export class Reconciler {
 
   private async reconcileIntent(
     key: string,
-    intent: TemporalActionIntent,
+    observed: TemporalActionIntent,
     log: Logger,
   ): Promise<ReconcileResult> {
+    let intent = observed;
     const meta = intent.metadata ?? {};
     const ns = meta.namespace ?? '';
     const name = meta.name ?? '';
     if (meta.deletionTimestamp !== undefined) return this.finalize(key, intent, log);
     if (!(meta.finalizers ?? []).includes(FINALIZER)) {
-      await this.deps.client.patchMetadata(
+      // Carry on with the object the patch returned: one pass (and one status write) per new intent.
+      intent = await this.deps.client.patchMetadata(
         ns,
         name,
         { finalizers: [...(meta.finalizers ?? []), FINALIZER] },
         meta.resourceVersion,
       );
-      return undefined; // the update event brings us back
+      this.deps.remember?.(intent);
     }
 
     const now = this.now();
@@ -131,7 +133,8 @@ export class Reconciler {
     const finalStatus = finalizeStatus(intent, status, now, stalled);
     if (statusChanged(intent.status, finalStatus)) {
       this.deps.remember?.(await this.deps.client.replaceStatus({ ...intent, status: finalStatus }));
-      await this.announce(intent, intent.status?.lastRun, finalStatus.lastRun);
+      // Events are best effort and never throw; the next reconcile need not wait for them.
+      void this.announce(intent, intent.status?.lastRun, finalStatus.lastRun);
     }
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }

@@ -22,13 +22,34 @@ export function intentsOf(s: RestServices, dig: DigRef): TemporalActionIntent[] 
   return s.store.listByDig(dig, s.namespace);
 }
 
+const derivedNames = new Map<string, string>();
+const MAX_DERIVED_NAMES = 10_000;
+
+/** resourceNameFor (a SHA-256 of the identity), memoized: GETs repeat the same few names. */
+function derivedName(dig: DigRef, name: string): string {
+  const key = JSON.stringify([
+    dig.project,
+    dig.compositeApp,
+    dig.compositeAppVersion,
+    dig.deploymentIntentGroup,
+    name,
+  ]);
+  let derived = derivedNames.get(key);
+  if (derived === undefined) {
+    derived = resourceNameFor({ ...dig, name });
+    if (derivedNames.size >= MAX_DERIVED_NAMES) derivedNames.clear();
+    derivedNames.set(key, derived);
+  }
+  return derived;
+}
+
 /**
  * The intent of `dig` whose EMCO name is `name`, if any. The two places it normally lives are
  * read directly (the derived resource name of REST-made intents, and the name itself for
  * kubectl-made ones); only a miss scans the DIG, for resources named otherwise.
  */
 export function findIntent(s: RestServices, dig: DigRef, name: string): TemporalActionIntent | undefined {
-  for (const candidate of [resourceNameFor({ ...dig, name }), name]) {
+  for (const candidate of [derivedName(dig, name), name]) {
     const obj = s.store.get(s.namespace, candidate);
     if (obj !== undefined && isIntent(obj, dig, name)) return obj;
   }

@@ -10,6 +10,7 @@ import Transport from 'winston-transport';
 import { Connection } from '@temporalio/client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { operatorConfigFromEnv } from '../../operator/config.js';
+import { withKeepAliveAgents } from '../../operator/kube/kube-config.js';
 import { createOperator, type Operator } from '../../operator/operator.js';
 import { REPO_ROOT } from '../../testenv/env.js';
 import { kubeConfig, testEnv, waitFor } from './env.js';
@@ -98,7 +99,7 @@ export async function startOperator(options: StartOperatorOptions = {}): Promise
   });
   const connection = await Connection.connect({ address: env.temporalAddress });
   const operator = createOperator(config, {
-    kubeConfig: kubeConfig(options.identity ?? 'operator'),
+    kubeConfig: withKeepAliveAgents(kubeConfig(options.identity ?? 'operator')),
     logger,
     temporalConnection: connection,
   });
