@@ -287,3 +287,25 @@ export async function watchRunSteps(
   );
   return { steps, stop: () => controller.abort() };
 }
+
+/** Deletes the intents of one set (label) and waits until the API server no longer lists them. */
+export async function deleteSet(
+  kc: KubeConfig,
+  namespace: string,
+  set: string,
+  timeoutMs: number,
+): Promise<void> {
+  const api = intentsApi(kc);
+  const labelSelector = `${SET_LABEL}=${set}`;
+  const base = { group: GROUP, version: VERSION, plural: PLURAL, namespace };
+  await api.deleteCollectionNamespacedCustomObject({ ...base, labelSelector });
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const list = (await api.listNamespacedCustomObject({ ...base, labelSelector, limit: 1 })) as IntentList;
+    if (list.items.length === 0) return;
+    if (performance.now() > deadline) {
+      throw new BenchKubeError(`intents of set ${set} still listed ${timeoutMs} ms after their deletion`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

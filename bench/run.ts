@@ -36,6 +36,7 @@ import {
   operatorMemory,
   reconcileRun,
   reconcileSamples,
+  reconcileWarmup,
   startupSamples,
   type ReconcileRun,
 } from './scenarios/scale.js';
@@ -132,9 +133,12 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { sizes } = ctx;
 
-  log('[bench] reconcile throughput, run 1');
+  log('[bench] reconcile throughput, warm-up and run 1');
   const runs: ReconcileRun[] = [];
-  const first = await attempt(RECONCILE_META, results, () => reconcileRun(ctx, 1));
+  const first = await attempt(RECONCILE_META, results, async () => {
+    await reconcileWarmup(ctx);
+    return reconcileRun(ctx, 1);
+  });
   if (first !== undefined) runs.push(first);
 
   log('[bench] memory with the first intents');

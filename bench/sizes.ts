@@ -5,7 +5,7 @@
 export interface Sizes {
   hook: { warmup: number; samples: number };
   fanOut: { intents: number; warmup: number; samples: number };
-  reconcile: { intents: number; runs: number; concurrency: number; timeoutMs: number };
+  reconcile: { intents: number; warmupIntents: number; runs: number; concurrency: number; timeoutMs: number };
   rest: { connections: number; warmupSeconds: number; seconds: number };
   memory: { small: number; large: number; nominalLarge: number; readings: number };
   startup: { warmup: number; samples: number; emptySamples: number };
@@ -14,7 +14,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   hook: { warmup: 5, samples: 50 },
   fanOut: { intents: 50, warmup: 1, samples: 10 },
-  reconcile: { intents: 1000, runs: 3, concurrency: 4, timeoutMs: 600_000 },
+  reconcile: { intents: 1000, warmupIntents: 200, runs: 3, concurrency: 4, timeoutMs: 600_000 },
   rest: { connections: 16, warmupSeconds: 3, seconds: 15 },
   memory: { small: 1000, large: 10_000, nominalLarge: 10_000, readings: 5 },
   startup: { warmup: 1, samples: 10, emptySamples: 3 },
@@ -23,7 +23,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   hook: { warmup: 3, samples: 15 },
   fanOut: { intents: 50, warmup: 1, samples: 3 },
-  reconcile: { intents: 1000, runs: 2, concurrency: 4, timeoutMs: 300_000 },
+  reconcile: { intents: 1000, warmupIntents: 200, runs: 2, concurrency: 4, timeoutMs: 300_000 },
   rest: { connections: 16, warmupSeconds: 2, seconds: 5 },
   memory: { small: 1000, large: 3000, nominalLarge: 10_000, readings: 5 },
   startup: { warmup: 1, samples: 3, emptySamples: 2 },
