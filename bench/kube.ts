@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../common/model/types.js';
 import { REPO_ROOT } from '../testenv/env.js';
 import type { EnvInfo } from '../testenv/types.js';
@@ -28,19 +28,55 @@ export function adminKubeConfig(info: EnvInfo): KubeConfig {
   return kc;
 }
 
-/** Applies crds/ (server-side) and waits until the API server serves the resource. */
+/**
+ * Applies crds/ (server-side) and waits, polling for at most 90 s, until the CRD is Established
+ * and the API server lists the resource (a `kubectl wait` right after the apply can fail on a
+ * busy machine while the CRD is still being registered).
+ */
 export async function installCrd(info: EnvInfo): Promise<void> {
-  const kubectl = (args: string[]) =>
-    run(info.kubectlPath, ['--kubeconfig', info.kubeconfigPath, '--context', 'admin', ...args], {
-      timeout: 90_000,
-    });
-  await kubectl(['apply', '--server-side', '--force-conflicts', '-f', path.join(REPO_ROOT, 'crds')]);
-  await kubectl([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    'crd/temporalactionintents.tac.emco.io',
-  ]);
+  try {
+    await run(
+      info.kubectlPath,
+      [
+        '--kubeconfig',
+        info.kubeconfigPath,
+        '--context',
+        'admin',
+        'apply',
+        '--server-side',
+        '--force-conflicts',
+        '-f',
+        path.join(REPO_ROOT, 'crds'),
+      ],
+      { timeout: 90_000 },
+    );
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? '';
+    throw new BenchKubeError(`kubectl apply of crds/ failed: ${stderr.trim()}`, { cause: err });
+  }
+  const kc = adminKubeConfig(info);
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const api = intentsApi(kc);
+  const deadline = performance.now() + 90_000;
+  let last: unknown;
+  for (;;) {
+    try {
+      const crd = await ext.readCustomResourceDefinition({ name: `${PLURAL}.${GROUP}` });
+      const established = crd.status?.conditions?.some(
+        (c) => c.type === 'Established' && c.status === 'True',
+      );
+      if (established === true) {
+        await api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL, limit: 1 });
+        return;
+      }
+    } catch (err) {
+      last = err;
+    }
+    if (performance.now() > deadline) {
+      throw new BenchKubeError('the TemporalActionIntent CRD was not served within 90 s', { cause: last });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** Creates the namespace unless it exists. */

@@ -104,7 +104,7 @@ export async function renderReport(result: BenchResult, benchDir: string): Promi
       'during the run affect both sides alike.',
     '- Memory is VmRSS from /proc/<pid>/status of the operator process once it is idle (under 3% of a core for a ' +
       "second) and settled: read every second until V8's memory reducer has shrunk the heap after the last burst of " +
-      'work and the readings are stable (at most 60 s). The first idle reading and the peak (VmHWM) are side measurements.',
+      'work and the readings are stable (at most 60 s; 40 s in --quick). The first idle reading and the peak (VmHWM) are side measurements.',
     '- The programs run as the container images run them: `npm run build` at the start of the run, then the ' +
       '`CMD` of each stage of build/Dockerfile (see Software above); `--tsx` runs them from the sources instead.',
     "- Side measurements: operator CPU time from /proc/<pid>/stat, and the API server's own " +

@@ -41,13 +41,14 @@ export interface Stack {
   restartOperator(): Promise<number>;
   /**
    * Starts a second, short-lived operator with these settings on another port (with `launcher`,
-   * default the stack's), and stops it once ready (or, with `measureMemory`, once its memory has
+   * default the stack's), and stops it once ready (or, with `memoryMaxMs`, once its memory has
    * settled): ms from spawn to /readyz 200, and its settled memory.
    */
   extraOperator(
     env: Record<string, string>,
     launcher?: Launcher,
-    measureMemory?: boolean,
+    /** Measure its settled memory, waiting at most this long (ms); undefined: stop once ready. */
+    memoryMaxMs?: number,
   ): Promise<{ readyMs: number; memory?: SettledMemory }>;
   logDir: string;
   stop(): Promise<void>;
@@ -178,7 +179,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const readyAt = await waitHttpOk(operator, `${restUrl}/readyz`, 60_000, 10);
         return readyAt - operator.spawnedAt;
       },
-      async extraOperator(env: Record<string, string>, launcher = options.launcher, measureMemory = false) {
+      async extraOperator(env: Record<string, string>, launcher = options.launcher, memoryMaxMs?: number) {
         const port = await freePort();
         const extra = spawnProgram({
           name: 'operator-extra',
@@ -189,7 +190,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         try {
           const readyAt = await waitHttpOk(extra, `http://127.0.0.1:${port}/readyz`, 60_000, 10);
           const readyMs = readyAt - extra.spawnedAt;
-          return measureMemory ? { readyMs, memory: await settledMemory(extra.pid) } : { readyMs };
+          return memoryMaxMs !== undefined
+            ? { readyMs, memory: await settledMemory(extra.pid, { maxMs: memoryMaxMs }) }
+            : { readyMs };
         } finally {
           await extra.stop();
         }

@@ -186,18 +186,21 @@ export function reconcileSamples(ctx: BenchContext, runs: ReconcileRun[]): Scena
 
 /** The operator's settled resident memory (see settledMemory). */
 export function operatorMemory(ctx: BenchContext): Promise<SettledMemory> {
-  return settledMemory(ctx.stack.operator().pid, { window: ctx.sizes.memory.readings });
+  return settledMemory(ctx.stack.operator().pid, {
+    window: ctx.sizes.memory.readings,
+    maxMs: ctx.sizes.memory.settleMaxMs,
+  });
 }
 
 const MEMORY_DESCRIPTION =
-  "VmRSS of the operator process (/proc/<pid>/status) once idle and settled: read every second until V8's memory reducer has shrunk the heap and the readings are stable (at most 60 s); the last readings kept";
+  "VmRSS of the operator process (/proc/<pid>/status) once idle and settled: read every second until V8's memory reducer has shrunk the heap and the readings are stable (at most 60 s, 40 s in --quick); the last readings kept";
 
 function memoryDiagnostics(m: SettledMemory): Record<string, number | string> {
   return {
     firstIdleRssMb: round(m.firstIdleMb, 1),
     peakRssMb: round(m.peakMb, 1),
     settleMs: round(m.settleMs, 0),
-    heapShrankWhileWatched: m.reduced ? 'yes' : 'no (60 s deadline)',
+    heapShrankWhileWatched: m.reduced ? 'yes' : `no (${Math.round(m.settleMs / 1000)} s deadline)`,
   };
 }
 
@@ -294,13 +297,13 @@ const EMPTY_NAMESPACE = 'tac-bench-empty';
 async function emptyOperator(
   ctx: BenchContext,
   launcher?: Launcher,
-  measureMemory = false,
+  memoryMaxMs?: number,
 ): Promise<{ readyMs: number; memory?: SettledMemory }> {
   await ensureNamespace(ctx.stack.kc, EMPTY_NAMESPACE);
   return ctx.stack.extraOperator(
     { TAC_WATCH_NAMESPACES: EMPTY_NAMESPACE, TAC_DEFAULT_NAMESPACE: EMPTY_NAMESPACE },
     launcher,
-    measureMemory,
+    memoryMaxMs,
   );
 }
 
@@ -313,9 +316,9 @@ export async function fixedMemory(ctx: BenchContext): Promise<Record<string, num
     round(summarize(r.memory?.values ?? [], 'memory').median, 1);
   // Both at once: each mostly waits for its heap to settle.
   const [own, viaTsx] = await Promise.all([
-    emptyOperator(ctx, undefined, true),
+    emptyOperator(ctx, undefined, ctx.sizes.memory.settleMaxMs),
     ctx.stack.launcher.kind === 'image'
-      ? emptyOperator(ctx, tsxLauncher(), true)
+      ? emptyOperator(ctx, tsxLauncher(), ctx.sizes.memory.settleMaxMs)
       : Promise.resolve(undefined),
   ]);
   return {
