@@ -42,11 +42,19 @@ export const TEXT = {
 
 const MAX_WRITE_ATTEMPTS = 5;
 
-/** Decodes and validates a POST/PUT body as EMCO does (400 empty, 422 undecodable, 400 invalid). */
-export async function readTacIntent(ctx: RequestContext): Promise<TacIntent> {
-  let intent: TacIntent;
+/**
+ * Decodes and validates a POST/PUT body as EMCO's handlers do: 400 `empty post body` for no body,
+ * 422 `error decoding json body` for anything undecodable, 400 `Invalid Input:…` for rule breaks.
+ * Shared by the intent and worker routes.
+ */
+export async function readEmcoBody<T>(
+  ctx: RequestContext,
+  decode: (body: Uint8Array) => T,
+  validate: (value: T) => string[],
+): Promise<T> {
+  let value: T;
   try {
-    intent = decodeTacIntent(await ctx.body());
+    value = decode(await ctx.body());
   } catch (err) {
     if (err instanceof EmcoDecodeError) {
       throw new HttpError(
@@ -59,11 +67,14 @@ export async function readTacIntent(ctx: RequestContext): Promise<TacIntent> {
     }
     throw err;
   }
-  const problems = validateTacIntent(intent);
-  if (problems.length > 0) {
-    throw new HttpError(400, invalidInputBody(problems).replace(/\n$/, ''));
-  }
-  return intent;
+  const problems = validate(value);
+  if (problems.length > 0) throw new HttpError(400, invalidInputBody(problems).replace(/\n$/, ''));
+  return value;
+}
+
+/** Decodes and validates a TAC intent body (see readEmcoBody). */
+export function readTacIntent(ctx: RequestContext): Promise<TacIntent> {
+  return readEmcoBody(ctx, decodeTacIntent, validateTacIntent);
 }
 
 /**

@@ -1,10 +1,8 @@
 // Owns EMCO's workers sub-API below one TAC intent (`…/{tac-intent}/workers[/{worker}]`) with
 // EMCO's codes and texts. Workers are kept on their TAC intent resource (see worker-store.ts); the
 // TAC intent must exist (409 parent not found otherwise), and it cannot be deleted while it has any.
-import { EmcoDecodeError } from '../../common/emco/decode-error.js';
-import { invalidInputBody } from '../../common/emco/validate.js';
 import { digOf, findIntent, storeErrorReply } from './intent-lookup.js';
-import { TAC_INTENT, TEXT } from './intent-routes.js';
+import { readEmcoBody, TAC_INTENT } from './intent-routes.js';
 import { PARENT_NOT_FOUND } from './parent-check.js';
 import { HttpError, jsonText, noContent, textError, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
@@ -26,25 +24,8 @@ export const WORKER_TEXT = {
   deleteNotFound: 'The requested resource not found',
 } as const;
 
-async function readWorker(ctx: RequestContext): Promise<WorkerIntent> {
-  let worker: WorkerIntent;
-  try {
-    worker = decodeWorkerIntent(await ctx.body());
-  } catch (err) {
-    if (err instanceof EmcoDecodeError) {
-      throw new HttpError(
-        err.kind === 'eof' ? 400 : 422,
-        err.kind === 'eof' ? TEXT.emptyBody : TEXT.undecodable,
-        {
-          cause: err,
-        },
-      );
-    }
-    throw err;
-  }
-  const problems = validateWorkerIntent(worker);
-  if (problems.length > 0) throw new HttpError(400, invalidInputBody(problems).replace(/\n$/, ''));
-  return worker;
+function readWorker(ctx: RequestContext): Promise<WorkerIntent> {
+  return readEmcoBody(ctx, decodeWorkerIntent, validateWorkerIntent);
 }
 
 export function workerRoutes(s: RestServices): RouteDef[] {
