@@ -1,5 +1,6 @@
-// Owns the throwaway PKI of a local environment: a CA, the API server's serving certificate for
-// 127.0.0.1/localhost, and the service-account signing key pair. Made with the openssl CLI.
+// Owns the throwaway PKI of a local environment: a CA, the API server's serving certificate (for
+// 127.0.0.1/localhost, plus the addresses Pods use in the cluster tier), a client certificate the
+// API server shows kubelets, and the service-account signing key pair. Made with the openssl CLI.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +15,16 @@ export interface Pki {
   servingKey: string;
   saKey: string;
   saPub: string;
+  /** Client certificate (group system:masters) the API server presents to kubelets. */
+  kubeletClientCert: string;
+  kubeletClientKey: string;
+}
+
+export interface PkiOptions {
+  /** IP addresses the serving certificate names besides 127.0.0.1. */
+  extraIps?: string[];
+  /** DNS names the serving certificate names besides localhost. */
+  extraDnsNames?: string[];
 }
 
 async function openssl(dir: string, args: string[]): Promise<void> {
@@ -25,7 +36,7 @@ async function openssl(dir: string, args: string[]): Promise<void> {
 }
 
 /** Writes the PKI files into `dir` and returns their paths. */
-export async function makePki(dir: string): Promise<Pki> {
+export async function makePki(dir: string, options: PkiOptions = {}): Promise<Pki> {
   const p = (name: string): string => path.join(dir, name);
   await openssl(dir, [
     'req',
@@ -44,7 +55,7 @@ export async function makePki(dir: string): Promise<Pki> {
   ]);
   await writeFile(
     p('serving.ext'),
-    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+    `subjectAltName=${subjectAltNames(options)}\nextendedKeyUsage=serverAuth\n`,
   );
   await openssl(dir, [
     'req',
@@ -77,6 +88,36 @@ export async function makePki(dir: string): Promise<Pki> {
   ]);
   await openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
   await openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
+  await writeFile(p('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  await openssl(dir, [
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'kubelet-client.key',
+    '-out',
+    'kubelet-client.csr',
+    '-subj',
+    '/O=system:masters/CN=kube-apiserver-kubelet-client',
+  ]);
+  await openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'kubelet-client.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'kubelet-client.crt',
+    '-days',
+    '7',
+    '-extfile',
+    'client.ext',
+  ]);
   return {
     caCert: p('ca.crt'),
     caKey: p('ca.key'),
@@ -84,5 +125,14 @@ export async function makePki(dir: string): Promise<Pki> {
     servingKey: p('serving.key'),
     saKey: p('sa.key'),
     saPub: p('sa.pub'),
+    kubeletClientCert: p('kubelet-client.crt'),
+    kubeletClientKey: p('kubelet-client.key'),
   };
+}
+
+/** The serving certificate's subjectAltName value: loopback first, then the extra names. */
+export function subjectAltNames(options: PkiOptions): string {
+  const ips = ['127.0.0.1', ...(options.extraIps ?? [])];
+  const names = ['localhost', ...(options.extraDnsNames ?? [])];
+  return [...ips.map((ip) => `IP:${ip}`), ...names.map((n) => `DNS:${n}`)].join(',');
 }

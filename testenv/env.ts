@@ -1,6 +1,7 @@
 // Owns a local environment's life: provisioning the binaries, starting etcd, kube-apiserver (RBAC
-// on, static tokens) and the Temporal dev server on free 127.0.0.1 ports, and stopping all of it
-// without leaving a process or a temp dir behind.
+// on, static tokens) and the Temporal dev server on free 127.0.0.1 ports (or, for the cluster tier,
+// on the host address Pods reach), and stopping all of it without leaving a process or a temp dir
+// behind.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
-import { makePki } from './certs.js';
+import { makePki, type Pki, type PkiOptions } from './certs.js';
 import {
   DEFAULT_IDENTITIES,
   kubeconfigYaml,
@@ -36,33 +37,65 @@ export interface StartOptions {
   /** Stop the servers when this process dies without calling stop() (default true). */
   reapOnExit?: boolean;
   log?: (message: string) => void;
+  /**
+   * Serve the API server and Temporal where Pods reach them (the cluster tier). Without it both
+   * listen on 127.0.0.1 and the API server runs as the API-server-only tier needs.
+   */
+  network?: ControlPlaneNetwork;
+  /** Use this (existing, empty-ish) work dir instead of making one; it is removed on stop. */
+  workDir?: string;
+}
+
+/** Where the control plane listens when Pods must reach it. */
+export interface ControlPlaneNetwork {
+  /** An address of this host that Pods reach (the Pod bridge's gateway); must already exist. */
+  hostAddress: string;
+  /** The Service CIDR. */
+  serviceCidr: string;
+  /** The first address of the Service CIDR: the `kubernetes` Service. */
+  kubernetesServiceIp: string;
 }
 
 export interface RunningEnv {
   info: EnvInfo;
+  /** Certificates and keys of this environment (in its work dir). */
+  pki: Pki;
   stop(): Promise<void>;
 }
 
-/** Runs scripts/testenv/provision.sh (cached after the first run) and returns the bin dir. */
-export async function provision(log: (m: string) => void = () => {}): Promise<string> {
-  const script = path.join(REPO_ROOT, 'scripts/testenv/provision.sh');
+/**
+ * Runs a provisioning script of scripts/testenv (cached after the first run), passing its
+ * `[prefix]` progress lines to `log`, and returns the bin dir it prints last, which must hold
+ * `expect`.
+ */
+export async function runProvisionScript(
+  script: string,
+  expect: string,
+  log: (m: string) => void = () => {},
+): Promise<string> {
   const started = Date.now();
-  const child = spawn('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', [path.join(REPO_ROOT, 'scripts/testenv', script)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => {
     err += b.toString();
-    for (const line of b.toString().split('\n')) if (line.startsWith('[provision]')) log(line);
+    for (const line of b.toString().split('\n')) if (line.startsWith('[provision')) log(line);
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0)
-    throw new Error(`provisioning failed (exit ${code}):\n${err.split('\n').slice(-30).join('\n')}`);
+    throw new Error(`${script} failed (exit ${code}):\n${err.split('\n').slice(-30).join('\n')}`);
   const binDir = out.trim().split('\n').pop() ?? '';
-  if (!existsSync(path.join(binDir, 'kube-apiserver')))
-    throw new Error(`provisioning printed no bin dir: ${out}`);
-  log(`[testenv] binaries ready in ${Date.now() - started} ms`);
+  if (!existsSync(path.join(binDir, expect))) throw new Error(`${script} printed no bin dir: ${out}`);
+  log(`[testenv] ${script}: binaries ready in ${Date.now() - started} ms`);
   return binDir;
+}
+
+/** Runs scripts/testenv/provision.sh (cached after the first run) and returns the bin dir. */
+export async function provision(log: (m: string) => void = () => {}): Promise<string> {
+  return runProvisionScript('provision.sh', 'kube-apiserver', log);
 }
 
 function httpsGet(url: string, ca: Buffer, token: string): Promise<{ status: number; body: string }> {
@@ -92,7 +125,7 @@ async function temporalHealthy(address: string): Promise<boolean> {
 }
 
 /** Picks a fast place for the work dir (tmpfs when there is one). */
-async function makeWorkDir(): Promise<string> {
+export async function makeWorkDir(): Promise<string> {
   const base = existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   // TAC_TESTENV_TAG lets a CI run find exactly the processes it started (see .ci/run).
   const tag = (process.env.TAC_TESTENV_TAG ?? '').replace(/[^A-Za-z0-9]/g, '');
@@ -104,7 +137,9 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
   const started = Date.now();
   const binDir = await provision(log);
   const bin = (name: string): string => path.join(binDir, name);
-  const workDir = await makeWorkDir();
+  const workDir = options.workDir ?? (await makeWorkDir());
+  const net = options.network;
+  const listenAddress = net?.hostAddress ?? '127.0.0.1';
   const procs: ManagedProcess[] = [];
   let reaperPid: number | undefined;
 
@@ -117,7 +152,7 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
   try {
     const [etcdClient, etcdPeer, apiPort, temporalPort, temporalUi, temporalHttp, temporalMetrics] =
       await freePorts(7);
-    const pki = await makePki(workDir);
+    const pki = await makePki(workDir, net === undefined ? {} : servingNames(net));
     const identities = makeIdentities(options.identities ?? DEFAULT_IDENTITIES);
     const admin = identities.admin;
     if (admin === undefined) throw new Error('an identity named admin is required');
@@ -143,7 +178,7 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
     procs.push(etcd);
 
     // Temporal dev server starts in parallel with the API server.
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    const temporalAddress = `${listenAddress}:${temporalPort}`;
     const temporal = startProcess(
       'temporal',
       bin('temporal'),
@@ -151,7 +186,7 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
         'server',
         'start-dev',
         '--ip',
-        '127.0.0.1',
+        listenAddress,
         '--port',
         String(temporalPort),
         '--http-port',
@@ -188,8 +223,8 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
       bin('kube-apiserver'),
       [
         `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
+        `--bind-address=${listenAddress}`,
+        `--advertise-address=${listenAddress}`,
         `--secure-port=${apiPort}`,
         `--tls-cert-file=${pki.servingCert}`,
         `--tls-private-key-file=${pki.servingKey}`,
@@ -198,11 +233,22 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
         '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
         `--service-account-key-file=${pki.saPub}`,
         `--service-account-signing-key-file=${pki.saKey}`,
-        '--service-cluster-ip-range=10.0.0.0/24',
         '--authorization-mode=RBAC',
         `--token-auth-file=${tokensPath}`,
-        '--disable-admission-plugins=ServiceAccount',
-        '--endpoint-reconciler-type=none',
+        ...(net === undefined
+          ? [
+              '--service-cluster-ip-range=10.0.0.0/24',
+              '--disable-admission-plugins=ServiceAccount',
+              '--endpoint-reconciler-type=none',
+            ]
+          : [
+              // Pods get projected tokens, the `kubernetes` Service gets endpoints at hostAddress,
+              // and the API server reaches kubelets (logs, exec) with a client certificate.
+              `--service-cluster-ip-range=${net.serviceCidr}`,
+              `--kubelet-client-certificate=${pki.kubeletClientCert}`,
+              `--kubelet-client-key=${pki.kubeletClientKey}`,
+              '--kubelet-preferred-address-types=InternalIP',
+            ]),
         '--allow-privileged=true',
         '--enable-priority-and-fairness=false',
         '--v=0',
@@ -221,7 +267,7 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
       reaperPid = reaper.pid;
     }
 
-    const kubeApiUrl = `https://127.0.0.1:${apiPort}`;
+    const kubeApiUrl = `https://${listenAddress}:${apiPort}`;
     const ca = await readFile(pki.caCert);
     await waitReady(
       apiserver,
@@ -251,11 +297,24 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
       pids: { etcd: etcd.pid, kubeApiserver: apiserver.pid, temporal: temporal.pid },
     };
     log(`[testenv] environment up in ${Date.now() - started} ms (work dir ${workDir})`);
-    return { info, stop };
+    return { info, pki, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/** The names the API server's certificate carries so that Pods can verify it. */
+function servingNames(net: ControlPlaneNetwork): PkiOptions {
+  return {
+    extraIps: [net.hostAddress, net.kubernetesServiceIp],
+    extraDnsNames: [
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+    ],
+  };
 }
 
 /** Whether every server of a recorded environment is still running. */

@@ -1,5 +1,6 @@
-// Owns the description of a running local environment (API server + etcd + Temporal dev server)
-// as tests, the demo and the benchmarks see it; `.testenv/env.json` holds the same object.
+// Owns the description of a running local environment (API server + etcd + Temporal dev server,
+// and in the cluster tier a node that runs Pods) as tests, the demo and the benchmarks see it;
+// `.testenv/env.json` holds the same object.
 
 /** A static-token identity of the API server. */
 export interface Identity {
@@ -31,4 +32,53 @@ export interface EnvInfo {
   /** Working directory of this environment (data dirs, certificates, logs). Removed on stop. */
   workDir: string;
   pids: { etcd: number; kubeApiserver: number; temporal: number };
+  /** Present in the cluster tier (`npm run cluster:up`): a node that runs Pods. */
+  cluster?: ClusterInfo;
+}
+
+/** An image loaded into the node's containerd. */
+export interface LocalImage {
+  /** Reference Pods name it by, e.g. `localhost/tac-testenv/pause:3.10.2`. */
+  ref: string;
+  /** The docker-archive tarball it was imported from. */
+  tar: string;
+}
+
+/** The node of the cluster tier and the addresses its Pods use. */
+export interface ClusterInfo {
+  nodeName: string;
+  podCidr: string;
+  serviceCidr: string;
+  /** The bridge Pods attach to. */
+  bridge: string;
+  /** This host as Pods see it (the bridge's gateway address). */
+  hostAddress: string;
+  /** The cluster DNS Service IP (CoreDNS). */
+  dnsIp: string;
+  clusterDomain: string;
+  /** host:port of Temporal as Pods reach it. */
+  temporalAddressForPods: string;
+  /** The API server as Pods reach it directly: https://hostAddress:PORT. */
+  kubeApiUrlForPods: string;
+  /** The API server through the `kubernetes` Service: https://SERVICE_IP:443. */
+  kubeApiServiceUrl: string;
+  /** containerd's CRI socket (unix path). */
+  containerdSocket: string;
+  containerdRoot: string;
+  containerdState: string;
+  /** The `ctr` binary; use `ctr --address containerdSocket -n k8s.io`. */
+  ctrPath: string;
+  kubeletRootDir: string;
+  /** Directory holding kubelet, kube-proxy, coredns, ... and images.json. */
+  clusterBinDir: string;
+  images: { pause: LocalImage; coredns: LocalImage; probe: LocalImage };
+  pids: {
+    containerd: number;
+    kubelet: number;
+    kubeControllerManager: number;
+    kubeScheduler: number;
+    kubeProxy: number;
+    /** The teardown watcher of a cluster owned by a test run (absent for cluster:up). */
+    reaper?: number;
+  };
 }

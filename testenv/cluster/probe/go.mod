@@ -1,0 +1,3 @@
+module tac-operator.local/probe
+
+go 1.24
