@@ -16,10 +16,11 @@ export function startProcess(
   args: string[],
   logPath: string,
   env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
 ): ManagedProcess {
   const fd = openSync(logPath, 'a');
   try {
-    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env, cwd });
     child.unref();
     if (child.pid === undefined) throw new Error(`${name} did not start (${command})`);
     return { name, pid: child.pid, logPath };

@@ -6,7 +6,15 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { envAlive, kubectl, makeWorkDir, runProvisionScript, startEnv, stopRecordedEnv } from '../env.js';
+import {
+  REPO_ROOT,
+  envAlive,
+  kubectl,
+  makeWorkDir,
+  runProvisionScript,
+  startEnv,
+  stopRecordedEnv,
+} from '../env.js';
 import type { RunningEnv, StartOptions } from '../env.js';
 import { freePorts } from '../ports.js';
 import { isAlive, logTail, startProcess, stopProcess, waitReady } from '../processes.js';
@@ -46,7 +54,10 @@ export async function provisionCluster(log: (m: string) => void = () => {}): Pro
   return { binDir, images };
 }
 
-export type StartClusterOptions = Omit<StartOptions, 'network' | 'workDir'>;
+export interface StartClusterOptions extends Omit<StartOptions, 'network' | 'workDir'> {
+  /** Extra kubelet flags (the tests pass an unknown one to see how a failed start reads). */
+  kubeletExtraArgs?: string[];
+}
 
 /** What teardown needs to know; every part is optional so a half-started cluster can go too. */
 interface NodeParts {
@@ -181,12 +192,14 @@ async function nodeReady(info: EnvInfo, name: string): Promise<boolean> {
 
 /** Starts the tsx-run teardown watcher that tears the cluster down if this process dies first. */
 function startReaper(envFile: string): number {
-  const tsx = import.meta.resolve('tsx');
+  // `--import tsx` resolves from the working directory: the repository's node_modules.
   const reaper = startProcess(
     'cluster-reaper',
     process.execPath,
-    ['--import', tsx, path.join(here, 'reaper.ts'), String(process.pid), envFile],
+    ['--import', 'tsx', path.join(here, 'reaper.ts'), String(process.pid), envFile],
     path.join(os.tmpdir(), 'tac-cluster-reaper.log'),
+    process.env,
+    REPO_ROOT,
   );
   return reaper.pid;
 }
@@ -262,6 +275,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
       containerdSocket: containerd.paths.socket,
       port: kubeletPort,
       healthzPort: kubeletHealthz,
+      extraArgs: options.kubeletExtraArgs ?? [],
     });
     parts.kubelet = kubelet.pid;
     const proxy = await startKubeProxy({

@@ -34,6 +34,7 @@ export interface KubeletOptions {
   containerdSocket: string;
   port: number;
   healthzPort: number;
+  extraArgs?: string[];
 }
 
 export function kubeletConfig(o: KubeletOptions): Record<string, unknown> {
@@ -108,6 +109,7 @@ export async function startKubelet(
       `--hostname-override=${o.plan.nodeName}`,
       `--node-ip=${o.plan.hostAddress}`,
       '--v=1',
+      ...(o.extraArgs ?? []),
     ],
     o.paths.log,
     { ...process.env, PATH: PATH_WITH_SBIN },
