@@ -329,8 +329,7 @@ export function envAlive(info: EnvInfo): boolean {
 
 /** Stops a recorded environment (one started by `env:up`) from its pids. */
 export async function stopRecordedEnv(info: EnvInfo): Promise<void> {
-  await stopProcess(info.pids.kubeApiserver);
-  await stopProcess(info.pids.temporal);
+  await Promise.all([stopProcess(info.pids.kubeApiserver), stopProcess(info.pids.temporal)]);
   await stopProcess(info.pids.etcd);
   if (info.workDir.includes('tac-testenv-')) await rm(info.workDir, { recursive: true, force: true });
 }

@@ -106,6 +106,25 @@ describe('cluster tier: Pods and Services', function () {
     expect(res.status).to.equal(200);
   });
 
+  it('serves kubectl logs and exec through the kubelet (API server client certificate)', async () => {
+    const info = sharedCluster();
+    const logs = await kubectl(info, ['logs', '-n', ns, 'deployment/probe']);
+    expect(logs).to.include('probe listening on :8080');
+    const pods = await getJson<{ items: { metadata: { name: string } }[] }>(info, [
+      'pods',
+      '-n',
+      ns,
+      '-l',
+      'app=probe',
+    ]);
+    const pod = pods.items[0]?.metadata.name ?? '';
+    const out = await kubectl(info, ['exec', '-n', ns, pod, '--', '/probe', 'not-an-address']).catch(
+      (err: unknown) => String(err),
+    );
+    // The probe cannot listen on a bad address: the error text proves the exec reached the container.
+    expect(out).to.match(/not-an-address/);
+  });
+
   it('lets a Pod reach the API server through the kubernetes Service with its projected token', async () => {
     for (const host of ['', 'kubernetes.default.svc']) {
       const res = await get(`http://${serviceIp}/whoami${host === '' ? '' : `?host=${host}`}`);

@@ -126,26 +126,47 @@ async function teardownNode(
   log: (m: string) => void,
 ): Promise<void> {
   const plan = CLUSTER_PLAN;
-  if (parts.reaper !== undefined && parts.reaper !== process.pid) await stopProcess(parts.reaper, 100);
-  if (parts.kubeControllerManager !== undefined) await stopProcess(parts.kubeControllerManager);
-  if (parts.kubeScheduler !== undefined) await stopProcess(parts.kubeScheduler);
-  const note = await drainPods(info, parts);
-  if (note !== undefined) log(`[cluster] ${note}`);
-  if (parts.kubelet !== undefined) await stopProcess(parts.kubelet);
+  const timings: string[] = [];
+  const timed = async (name: string, fn: () => Promise<unknown>): Promise<void> => {
+    const t0 = Date.now();
+    await fn();
+    timings.push(`${name} ${Date.now() - t0}`);
+  };
+  const reaper = parts.reaper;
+  if (reaper !== undefined && reaper !== process.pid) await stopProcess(reaper, 100);
+  await timed('controllers', async () => {
+    const pids = [parts.kubeControllerManager, parts.kubeScheduler].filter(
+      (p): p is number => p !== undefined,
+    );
+    await Promise.all(pids.map((pid) => stopProcess(pid)));
+  });
+  await timed('drain', async () => {
+    const note = await drainPods(info, parts);
+    if (note !== undefined) log(`[cluster] ${note}`);
+  });
+  await timed('kubelet', async () => {
+    if (parts.kubelet !== undefined) await stopProcess(parts.kubelet);
+  });
   const cd = parts.containerd;
-  if (cd !== undefined) {
+  await timed('containerd', async () => {
+    if (cd === undefined) return;
     if (isAlive(cd.pid)) await removeAllContainers(cd.socket);
     await stopContainerd(cd.pid, cd.state);
-  }
+  });
   // Pods' processes whose shim or containerd died without taking them down.
   await killProcesses(await nodeProcesses(parts.workDir));
-  if (parts.kubeProxy !== undefined) await stopProcess(parts.kubeProxy);
-  if (parts.clusterBinDir !== undefined) await cleanupKubeProxy(parts.clusterBinDir);
-  await removeClusterIptables(plan);
-  await unmountUnder([parts.workDir]);
-  await deleteBridge(plan);
-  await removeKubepodsCgroups();
-  await removeContainerLogLinks(parts.workDir);
+  await timed('kube-proxy', async () => {
+    if (parts.kubeProxy !== undefined) await stopProcess(parts.kubeProxy);
+    if (parts.clusterBinDir !== undefined) await cleanupKubeProxy(parts.clusterBinDir);
+  });
+  await timed('host state', async () => {
+    await removeClusterIptables(plan);
+    await unmountUnder([parts.workDir]);
+    await deleteBridge(plan);
+    await removeKubepodsCgroups();
+    await removeContainerLogLinks(parts.workDir);
+  });
+  log(`[cluster] teardown steps (ms): ${timings.join(', ')}`);
 }
 
 /** Tears a cluster environment down and checks nothing is left; throws listing what is. */
@@ -158,7 +179,9 @@ export async function stopRecordedCluster(info: EnvInfo, log: (m: string) => voi
     ),
   ];
   await teardownNode(info, partsOf(info), log);
+  const envStarted = Date.now();
   await stopRecordedEnv(info);
+  log(`[cluster] etcd, kube-apiserver and Temporal stopped in ${Date.now() - envStarted} ms`);
   const left = await findLeftovers(info.workDir, pids);
   if (left.length > 0) throw new Error(`cluster teardown left things behind:\n${left.join('\n')}`);
   log(`[cluster] torn down in ${Date.now() - started} ms`);
