@@ -1,7 +1,7 @@
 // Owns a local environment's life: provisioning the binaries, starting etcd, kube-apiserver (RBAC
-// on, static tokens) and the Temporal dev server on free 127.0.0.1 ports (or, for the cluster tier,
-// on the host address Pods reach), and stopping all of it without leaving a process or a temp dir
-// behind.
+// on, static tokens) and the Temporal dev server on free 127.0.0.1 ports (the API server, for the
+// cluster tier, on the host address Pods reach), and stopping all of it without leaving a process
+// or a temp dir behind.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,8 +38,8 @@ export interface StartOptions {
   reapOnExit?: boolean;
   log?: (message: string) => void;
   /**
-   * Serve the API server and Temporal where Pods reach them (the cluster tier). Without it both
-   * listen on 127.0.0.1 and the API server runs as the API-server-only tier needs.
+   * Serve the API server where Pods reach it (the cluster tier). Without it, it listens on
+   * 127.0.0.1 and runs as the API-server-only tier needs.
    */
   network?: ControlPlaneNetwork;
   /** Use this (existing, empty-ish) work dir instead of making one; it is removed on stop. */
@@ -114,7 +114,8 @@ function httpsGet(url: string, ca: Buffer, token: string): Promise<{ status: num
   });
 }
 
-async function temporalHealthy(address: string): Promise<boolean> {
+/** Whether the Temporal frontend at `address` answers its gRPC health check with SERVING. */
+export async function temporalHealthy(address: string): Promise<boolean> {
   const connection = await Connection.connect({ address, connectTimeout: 2000 });
   try {
     const res = await connection.healthService.check({});
@@ -178,7 +179,10 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
     procs.push(etcd);
 
     // Temporal dev server starts in parallel with the API server.
-    const temporalAddress = `${listenAddress}:${temporalPort}`;
+    // Temporal stays on loopback even in the cluster tier: the dev server binds every service to
+    // --ip but tells them to reach each other at 127.0.0.1, so a non-loopback --ip breaks every call
+    // past the frontend. The cluster tier forwards the host address to it instead.
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
     const temporal = startProcess(
       'temporal',
       bin('temporal'),
@@ -186,7 +190,7 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
         'server',
         'start-dev',
         '--ip',
-        listenAddress,
+        '127.0.0.1',
         '--port',
         String(temporalPort),
         '--http-port',

@@ -56,7 +56,7 @@ export interface ClusterInfo {
   /** The cluster DNS Service IP (CoreDNS). */
   dnsIp: string;
   clusterDomain: string;
-  /** host:port of Temporal as Pods reach it. */
+  /** host:port of Temporal as Pods reach it (a forwarder to `temporalAddress` on 127.0.0.1). */
   temporalAddressForPods: string;
   /** The API server as Pods reach it directly: https://hostAddress:PORT. */
   kubeApiUrlForPods: string;
@@ -78,6 +78,8 @@ export interface ClusterInfo {
     kubeControllerManager: number;
     kubeScheduler: number;
     kubeProxy: number;
+    /** socat forwarding hostAddress:PORT to Temporal on 127.0.0.1:PORT. */
+    temporalForwarder: number;
     /** The teardown watcher of a cluster owned by a test run (absent for cluster:up). */
     reaper?: number;
   };

@@ -3,6 +3,7 @@
 // reaches Temporal on the host address and the API server through the `kubernetes` Service with
 // its projected token, verified against kube-root-ca.crt.
 import { Resolver } from 'node:dns/promises';
+import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { kubectl } from '../../testenv/env.js';
 import { importImages } from '../../testenv/cluster/images.js';
@@ -99,11 +100,32 @@ describe('cluster tier: Pods and Services', function () {
     expect(await resolver.resolve4(`probe.${ns}.svc.cluster.local`)).to.deep.equal([serviceIp]);
   });
 
-  it('lets a Pod reach Temporal at the host address (gRPC health SERVING)', async () => {
+  it('lets a Pod reach Temporal at the host address: health SERVING, and a workflow described', async () => {
     const info = sharedCluster();
-    const res = await get(`http://${serviceIp}/grpc-health?addr=${info.cluster.temporalAddressForPods}`);
-    expect(res.body.trim()).to.equal('1', res.body);
-    expect(res.status).to.equal(200);
+    const addr = info.cluster.temporalAddressForPods;
+    const health = await get(`http://${serviceIp}/grpc-health?addr=${addr}`);
+    expect(health.body.trim()).to.equal('1', health.body);
+    expect(health.status).to.equal(200);
+    // Describing a workflow goes past the frontend to the history service: a workflow started from
+    // the host is found from the Pod, an unknown one is NOT_FOUND (5), never UNAVAILABLE (14).
+    const connection = await Connection.connect({ address: info.temporalAddress });
+    const client = new Client({ connection, namespace: info.temporalNamespace });
+    const workflowId = freshName('cluster-probe');
+    const handle = await client.workflow.start('noWorkerPollsThis', {
+      taskQueue: 'cluster-probe',
+      workflowId,
+    });
+    try {
+      const describe = (id: string): Promise<{ status: number; body: string }> =>
+        get(
+          `http://${serviceIp}/temporal-describe?addr=${addr}&namespace=${info.temporalNamespace}&workflowId=${id}`,
+        );
+      expect((await describe(workflowId)).body).to.match(/^grpc-status 0: /);
+      expect((await describe(freshName('no-such-workflow'))).body).to.match(/^grpc-status 5: /);
+    } finally {
+      await handle.terminate('test done');
+      await connection.close();
+    }
   });
 
   it('serves kubectl logs and exec through the kubelet (API server client certificate)', async () => {

@@ -37,6 +37,7 @@ import {
   removeKubepodsCgroups,
 } from './host-state.js';
 import { waitUntil, which } from './run.js';
+import { startTemporalForwarder } from './temporal-forwarder.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -68,6 +69,7 @@ interface NodeParts {
   kubeControllerManager?: number;
   kubeScheduler?: number;
   kubeProxy?: number;
+  temporalForwarder?: number;
   reaper?: number;
 }
 
@@ -82,6 +84,7 @@ function partsOf(info: EnvInfo): NodeParts {
     kubeControllerManager: c.pids.kubeControllerManager,
     kubeScheduler: c.pids.kubeScheduler,
     kubeProxy: c.pids.kubeProxy,
+    temporalForwarder: c.pids.temporalForwarder,
     ...(c.pids.reaper !== undefined ? { reaper: c.pids.reaper } : {}),
   };
 }
@@ -155,6 +158,7 @@ async function teardownNode(
   });
   // Pods' processes whose shim or containerd died without taking them down.
   await killProcesses(await nodeProcesses(parts.workDir));
+  if (parts.temporalForwarder !== undefined) await stopProcess(parts.temporalForwarder);
   await timed('kube-proxy', async () => {
     if (parts.kubeProxy !== undefined) await stopProcess(parts.kubeProxy);
     if (parts.clusterBinDir !== undefined) await cleanupKubeProxy(parts.clusterBinDir);
@@ -199,6 +203,7 @@ export function clusterAlive(info: EnvInfo): boolean {
       c.pids.kubeControllerManager,
       c.pids.kubeScheduler,
       c.pids.kubeProxy,
+      c.pids.temporalForwarder,
     ].every(isAlive)
   );
 }
@@ -266,6 +271,9 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
       },
     });
     const info = env.info;
+    const forwarder = await startTemporalForwarder(workDir, plan.hostAddress, info.temporalAddress);
+    parts.temporalForwarder = forwarder.proc.pid;
+    log(`[cluster] Temporal forwarded to Pods at ${forwarder.address}`);
     for (const r of await imported) log(`[cluster] imported ${r.refs.join(', ')} in ${r.ms} ms`);
 
     const ports = await freePorts(6);
@@ -319,7 +327,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
       hostAddress: plan.hostAddress,
       dnsIp: plan.dnsIp,
       clusterDomain: plan.clusterDomain,
-      temporalAddressForPods: info.temporalAddress,
+      temporalAddressForPods: forwarder.address,
       kubeApiUrlForPods: info.kubeApiUrl,
       kubeApiServiceUrl: `https://${plan.kubernetesServiceIp}:443`,
       containerdSocket: containerd.paths.socket,
@@ -335,6 +343,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
         kubeControllerManager: kcm.pid,
         kubeScheduler: scheduler.pid,
         kubeProxy: proxy.pid,
+        temporalForwarder: forwarder.proc.pid,
       },
     };
     info.cluster = cluster;
