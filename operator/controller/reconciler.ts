@@ -28,6 +28,10 @@ import {
 import type { RunWatcher } from './run-watcher.js';
 
 export const FINALIZER = 'tac.emco.io/run-cleanup';
+
+function hasFinalizer(intent: TemporalActionIntent): boolean {
+  return (intent.metadata?.finalizers ?? []).includes(FINALIZER);
+}
 /** Set to "true" to let a deleted intent go at once, without cancelling its run. */
 export const SKIP_CLEANUP_ANNOTATION = 'tac.emco.io/skip-cleanup';
 
@@ -99,8 +103,13 @@ export class Reconciler {
     const ns = meta.namespace ?? '';
     const name = meta.name ?? '';
     if (meta.deletionTimestamp !== undefined) return this.finalize(key, intent, log);
-    if (!(meta.finalizers ?? []).includes(FINALIZER)) {
-      // Carry on with the object the patch returned: one pass (and one status write) per new intent.
+    const now = this.now();
+    const plan = nextRun(intent, now);
+    // The finalizer is there only while a run may be in flight (its one job is to stop that run
+    // when the intent is deleted), so an idle intent never waits on an operator to be deleted,
+    // e.g. after the chart was uninstalled. It goes on before anything is started.
+    if ((plan !== undefined || activeRun(intent.status) !== undefined) && !hasFinalizer(intent)) {
+      // Carry on with the object the patch returned: one pass (and one status write) per new run.
       intent = await this.deps.client.patchMetadata(
         ns,
         name,
@@ -110,12 +119,10 @@ export class Reconciler {
       this.deps.remember?.(intent);
     }
 
-    const now = this.now();
     const stalled = this.stalledMessage(intent);
     let status: TaiStatus = intent.status ?? {};
     let requeueAfterMs: number | undefined;
 
-    const plan = nextRun(intent, now);
     if (plan !== undefined) {
       status = startRun(status, plan);
       log.info('Run requested', {
@@ -131,10 +138,23 @@ export class Reconciler {
       requeueAfterMs = step.requeueAfterMs;
     }
     const finalStatus = finalizeStatus(intent, status, now, stalled);
+    let latest = intent;
     if (statusChanged(intent.status, finalStatus)) {
-      this.deps.remember?.(await this.deps.client.replaceStatus({ ...intent, status: finalStatus }));
+      latest = await this.deps.client.replaceStatus({ ...intent, status: finalStatus });
+      this.deps.remember?.(latest);
       // Events are best effort and never throw; the next reconcile need not wait for them.
       void this.announce(intent, intent.status?.lastRun, finalStatus.lastRun);
+    }
+    if (activeRun(finalStatus) === undefined && hasFinalizer(latest)) {
+      const m = latest.metadata ?? {};
+      this.deps.remember?.(
+        await this.deps.client.patchMetadata(
+          ns,
+          name,
+          { finalizers: (m.finalizers ?? []).filter((f) => f !== FINALIZER) },
+          m.resourceVersion,
+        ),
+      );
     }
     return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
   }

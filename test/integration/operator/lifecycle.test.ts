@@ -134,6 +134,55 @@ describe('operator: lifecycle events', function () {
     expect(desc.memo?.tacRunId).to.equal(outcome.eventId);
   });
 
+  it('holds the finalizer only while a run is in flight, so an idle intent is deleted without an operator', async () => {
+    const ns = await namespace();
+    const d = dig();
+    await create(ns, {
+      name: 'idle',
+      dig: d,
+      taskQueue: 'sleep',
+      activityParams: { sleep: { duration: '3s' } },
+      timeout: '60s',
+    });
+    const reconciled = await waitFor(
+      async () => {
+        const t = await read(ns, 'idle');
+        return t.status?.observedGeneration === t.metadata?.generation ? t : undefined;
+      },
+      { what: 'the new intent reconciled' },
+    );
+    expect(reconciled.metadata?.finalizers ?? []).to.not.include('tac.emco.io/run-cleanup');
+    const fired = op.operator.lifecycle.fire({ dig: d!, hookType: 'pre-install', namespace: ns });
+    const running = await waitFor(
+      async () => {
+        const t = await read(ns, 'idle');
+        return t.status?.lastRun?.phase === 'Running' ? t : undefined;
+      },
+      { what: 'the run in flight' },
+    );
+    expect(running.metadata?.finalizers).to.include('tac.emco.io/run-cleanup');
+    expect((await fired).succeeded).to.equal(true);
+    await waitFor(
+      async () => !((await read(ns, 'idle')).metadata?.finalizers ?? []).includes('tac.emco.io/run-cleanup'),
+      {
+        what: 'the finalizer removed after the run',
+      },
+    );
+    await op.stop();
+    try {
+      await objects().deleteNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: PLURAL,
+        namespace: ns,
+        name: 'idle',
+      });
+      await gone(ns, 'idle');
+    } finally {
+      op = await startOperator();
+    }
+  });
+
   it('fills activityParams.emco for the workflow', async () => {
     const ns = await namespace();
     const d = dig();
