@@ -43,7 +43,7 @@ describe('cluster tier: teardown and restart', function () {
       [],
     );
     const pids = [...recordedPids(info), ...nodePids];
-    await releaseSharedCluster();
+    await releaseSharedCluster(true);
     await expectNothingLeft(info, pids);
   });
 

@@ -9,6 +9,7 @@ const LABELS = { 'k8s-app': 'kube-dns' };
 export function corefile(plan: ClusterPlan): string {
   return `.:53 {
     errors
+    log
     health :8080
     ready :8181
     kubernetes ${plan.clusterDomain} in-addr.arpa ip6.arpa {

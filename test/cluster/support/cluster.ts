@@ -39,9 +39,13 @@ export async function acquireSharedCluster(): Promise<void> {
   setTestEnv(current);
 }
 
-/** Stops the shared cluster (the cluster:up one too, which is then no longer recorded). */
-export async function releaseSharedCluster(): Promise<EnvInfo | undefined> {
+/**
+ * Stops the shared cluster if this run started it. With `evenRecorded` a reused `cluster:up`
+ * cluster is stopped too (and no longer recorded): the teardown test needs the machine clean.
+ */
+export async function releaseSharedCluster(evenRecorded = false): Promise<EnvInfo | undefined> {
   const info = current;
+  if (owned === undefined && !evenRecorded) return undefined;
   setTestEnv(undefined);
   current = undefined;
   if (owned !== undefined) {

@@ -1,8 +1,7 @@
 // Mocha root hooks of cluster runs: the cluster is started once per run (or a running
-// `npm run cluster:up` cluster is reused) and stopped at the end unless a test already did.
+// `npm run cluster:up` cluster is reused and left running) and stopped at the end unless a test
+// already did.
 import { acquireSharedCluster, releaseSharedCluster } from './cluster.js';
-
-let released = false;
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
@@ -11,7 +10,6 @@ export const mochaHooks = {
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(120_000);
-    if (!released) await releaseSharedCluster();
-    released = true;
+    await releaseSharedCluster();
   },
 };
