@@ -286,10 +286,8 @@ describe('cluster tier: the Helm chart end to end', function () {
     const done = await waitPhase(info, ns, 'failover', 'Succeeded', 120_000);
     expect(done.status?.lastRun?.workflowId).to.equal(workflowId);
     await exactlyOneCompleted(workflowId);
-    const event = (await (
-      await fetch(`${operatorUrl}/tac/v1/lifecycle-events/${body.eventId}`)
-    ).json()) as LifecycleOutcome;
-    expect(event.state).to.equal('Succeeded');
+    // The event's outcome lived in the memory of the replica that took the POST (docs/rest-api.md),
+    // possibly the deleted one; the intent's status above is the record that survives.
     await waitDeploymentAvailable(info, ns, FULLNAME);
   });
 
