@@ -15,6 +15,7 @@ import { createWorker } from './create-worker.js';
 import type { MonitorServer } from './monitor-server.js';
 import { createMonitorServer } from './monitor-server.js';
 import { WinstonSdkLogger } from './sdk-logger.js';
+import type { SdkMetricsReader } from './sdk-metrics.js';
 import { freeLoopbackPort, sdkMetricsExporter, sdkMetricsReader } from './sdk-metrics.js';
 
 /** Binding the core's exporter races with other processes for the chosen port: a few tries. */
@@ -112,22 +113,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger({ program: 'tac-worker', level: config.logLevel });
-  let sdkMetricsPort: number | undefined;
-  try {
-    sdkMetricsPort = await installRuntime(config, logger);
-  } catch (err) {
-    logger.error('Cannot install the Temporal SDK runtime', errorFields(err));
-    return 1;
-  }
 
+  // The port is bound before the SDK runtime exists: a runtime that was installed but never used
+  // would keep the process alive after a failure here.
   let worker: TacWorker | undefined;
+  let sdkMetrics: SdkMetricsReader | undefined;
   let monitor: MonitorServer | undefined;
   if (config.monitor !== null) {
     monitor = createMonitorServer({
       host: config.monitor.host,
       port: config.monitor.port,
       states: () => worker?.states(),
-      ...(sdkMetricsPort === undefined ? {} : { sdkMetrics: sdkMetricsReader(sdkMetricsPort) }),
+      sdkMetrics: () => sdkMetrics,
       logger,
     });
     try {
@@ -138,6 +135,13 @@ async function main(): Promise<number> {
     }
   }
   try {
+    try {
+      const sdkMetricsPort = await installRuntime(config, logger);
+      if (sdkMetricsPort !== undefined) sdkMetrics = sdkMetricsReader(sdkMetricsPort);
+    } catch (err) {
+      logger.error('Cannot install the Temporal SDK runtime', errorFields(err));
+      return 1;
+    }
     return await runWorker(config, logger, (built) => {
       worker = built;
     });

@@ -1,7 +1,6 @@
 // Owns the worker's monitoring listener: GET /healthz (liveness), /readyz (readiness: every task
 // queue polled) and /metrics (the Temporal SDK core's metrics followed by the program's own),
-// nothing else; started before the worker is built so probes answer while workflows bundle, and
-// stopped last.
+// nothing else; started first, so probes answer while workflows bundle, and stopped last.
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,8 +18,8 @@ export interface MonitorServerOptions {
   port: number;
   /** The SDK Workers' states, read at every probe and scrape; undefined while being built. */
   states: () => WorkerStates;
-  /** The SDK core's metrics; absent when the runtime exports none. */
-  sdkMetrics?: SdkMetricsReader;
+  /** The SDK core's metrics; undefined while the runtime is not installed yet. Absent: none. */
+  sdkMetrics?: () => SdkMetricsReader | undefined;
   metrics?: WorkerMonitorMetrics;
   logger?: Logger;
   /** How long stop() waits for in-flight requests before cutting connections, in ms. */
@@ -66,8 +65,13 @@ export function createMonitorServer(options: MonitorServerOptions): MonitorServe
   /** The core's text, or '' when it cannot be read (logged once per distinct failure). */
   async function sdkMetricsText(): Promise<string> {
     if (options.sdkMetrics === undefined) return '';
+    const reader = options.sdkMetrics();
+    if (reader === undefined) {
+      metrics.sdkMetricsRead(false);
+      return '';
+    }
     try {
-      const text = await options.sdkMetrics.read();
+      const text = await reader.read();
       metrics.sdkMetricsRead(true);
       if (lastSdkMetricsFailure !== undefined) logger.info('Temporal SDK metrics readable again');
       lastSdkMetricsFailure = undefined;

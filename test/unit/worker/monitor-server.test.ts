@@ -37,7 +37,7 @@ describe('worker monitoring listener (fake worker states)', () => {
       host: '127.0.0.1',
       port: 0,
       states: () => states,
-      sdkMetrics: sdk,
+      sdkMetrics: () => sdk,
       metrics: createWorkerMonitorMetrics({ states: () => states, processMetrics: false }),
     });
     await server.start();
@@ -102,6 +102,24 @@ describe('worker monitoring listener (fake worker states)', () => {
     expect(res.text).to.contain('tac_worker_sdk_metrics_up 0');
     sdk.failure = undefined;
     expect((await get('/metrics')).text).to.contain('tac_worker_sdk_metrics_up 1');
+  });
+
+  it('reports the SDK metrics down while the runtime is not installed yet', async () => {
+    const early = createMonitorServer({
+      host: '127.0.0.1',
+      port: 0,
+      states: () => undefined,
+      sdkMetrics: () => undefined,
+      metrics: createWorkerMonitorMetrics({ states: () => undefined, processMetrics: false }),
+    });
+    await early.start();
+    try {
+      const res = await fetch(`${early.url}/metrics`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.contain('tac_worker_sdk_metrics_up 0');
+    } finally {
+      await early.stop();
+    }
   });
 
   it('answers 404 for other paths and 405 for other methods', async () => {
