@@ -218,18 +218,6 @@ describe('chart: helm template', () => {
     expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({ ingress: [] });
   });
 
-  it("lets the configured peers reach the worker's monitoring port through its NetworkPolicy", async () => {
-    const objects = await render(everythingOn());
-    expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({
-      ingress: [
-        {
-          ports: [{ port: 'http', protocol: 'TCP' }],
-          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
-        },
-      ],
-    });
-  });
-
   it('drops the worker when disabled', async () => {
     const objects = await render({ worker: { enabled: false } });
     expect(names(objects).filter((n) => n.includes('worker'))).to.deep.equal([]);
