@@ -221,6 +221,27 @@ describe('worker program: monitoring port (real Temporal)', function () {
     expect(error?.['error']).to.equal('TAC_WORKER_MONITOR_PORT: expected a port number 0-65535, got "70000"');
   });
 
+  it('exits 1 and closes the port when Temporal cannot be reached', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const p = spawnWorker({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` });
+    const url = await monitorUrl(p);
+    expect(await p.exited, tail(p)).to.equal(1);
+    expect(p.lines.map((l) => l['message'])).to.include.members([
+      'Cannot connect to Temporal',
+      'Stopped listening',
+    ]);
+    let refused: unknown;
+    try {
+      await get(`${url}/healthz`);
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as NodeJS.ErrnoException | undefined)?.code).to.equal('ECONNREFUSED');
+  });
+
   it('exits 1 naming the address when the monitoring port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
