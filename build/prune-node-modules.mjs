@@ -1,8 +1,9 @@
 // Shrinks a production node_modules inside the image build: drops what no program loads at run
 // time (source maps, type declarations, TypeScript sources, docs, tests) and the Temporal core's
 // native builds for other platforms and its Rust sources. Runs with plain node (no shell, no
-// dependencies): `node prune-node-modules.mjs <node_modules dir>`.
-import { readdirSync, rmSync, statSync } from 'node:fs';
+// dependencies): `node prune-node-modules.mjs <node_modules dir> [--without name,name]`; `--without`
+// drops direct dependencies the program never loads, with every package only they need.
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 
@@ -112,10 +113,60 @@ function pruneCoreBridge(modulesDir, stats) {
   }
 }
 
+/**
+ * Removes the installed packages that no direct dependency outside `without` reaches, following
+ * npm's hidden lockfile (node_modules/.package-lock.json) and Node's lookup up the folder tree.
+ */
+function pruneUnreachable(modulesDir, without, stats) {
+  const root = path.dirname(modulesDir);
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const lock = JSON.parse(readFileSync(path.join(modulesDir, '.package-lock.json'), 'utf8'));
+  const packages = lock.packages;
+  const resolve = (from, name) => {
+    for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+      const candidate = `${dir === '' ? '' : `${dir}/`}node_modules/${name}`;
+      if (packages[candidate] !== undefined) return candidate;
+      if (dir === '') return undefined;
+    }
+  };
+  const directs = Object.keys(manifest.dependencies ?? {}).filter((name) => !without.includes(name));
+  const reached = new Set();
+  const queue = directs.map((name) => resolve('', name)).filter((loc) => loc !== undefined);
+  while (queue.length > 0) {
+    const loc = queue.pop();
+    if (reached.has(loc)) continue;
+    reached.add(loc);
+    const entry = packages[loc];
+    const names = [entry.dependencies, entry.optionalDependencies, entry.peerDependencies].flatMap((deps) =>
+      Object.keys(deps ?? {}),
+    );
+    for (const name of names) {
+      const dep = resolve(loc, name);
+      if (dep !== undefined) queue.push(dep);
+    }
+  }
+  const unreachable = Object.keys(packages)
+    .filter((loc) => loc.startsWith('node_modules/') && !reached.has(loc))
+    .sort((a, b) => a.length - b.length);
+  for (const loc of unreachable) {
+    const dir = path.join(root, loc);
+    try {
+      remove(dir, stats);
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err; // inside a package removed before
+    }
+  }
+}
+
 function main() {
   const modulesDir = process.argv[2];
-  if (modulesDir === undefined) throw new Error('usage: node prune-node-modules.mjs <node_modules dir>');
+  if (modulesDir === undefined) {
+    throw new Error('usage: node prune-node-modules.mjs <node_modules dir> [--without name,name]');
+  }
+  const flag = process.argv.indexOf('--without');
+  const without = flag === -1 ? [] : (process.argv[flag + 1] ?? '').split(',').filter((n) => n !== '');
   const stats = { bytes: 0, entries: 0 };
+  pruneUnreachable(modulesDir, without, stats);
   pruneCoreBridge(modulesDir, stats);
   for (const pkg of packagesIn(modulesDir)) prunePackage(pkg, stats);
   pruneFiles(modulesDir, stats);
