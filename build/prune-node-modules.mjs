@@ -3,7 +3,7 @@
 // native builds for other platforms and its Rust sources. Runs with plain node (no shell, no
 // dependencies): `node prune-node-modules.mjs <node_modules dir> [--without name,name]`; `--without`
 // drops direct dependencies the program never loads, with every package only they need.
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 
@@ -109,7 +109,7 @@ function pruneCoreBridge(modulesDir, stats) {
   if (!triples.includes(keep)) throw new Error(`@temporalio/core-bridge has no ${keep} build`);
   for (const triple of triples) if (triple !== keep) remove(path.join(releases, triple), stats);
   for (const name of ['sdk-core', 'src', 'bridge-macros', 'ts', 'Cargo.lock', 'Cargo.toml']) {
-    remove(path.join(bridge, name), stats);
+    if (existsSync(path.join(bridge, name))) remove(path.join(bridge, name), stats);
   }
 }
 

@@ -3,7 +3,7 @@
 // saving images to archives.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type RunOptions, type RunResult } from './run.js';
+import { CommandError, run, type RunOptions, type RunResult } from './run.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,12 +19,14 @@ export function podman(args: readonly string[], options: RunOptions = {}): Promi
   return run('podman', args, { ...options, env: podmanEnv(options.env) });
 }
 
+/** Whether podman's storage has `ref`; podman failing otherwise is thrown. */
 export async function imageExists(ref: string): Promise<boolean> {
   try {
     await podman(['image', 'exists', ref]);
     return true;
-  } catch {
-    return false; // `podman image exists` exits 1 for "no such image"
+  } catch (err) {
+    if (err instanceof CommandError && err.exitCode === 1) return false; // 1: no such image
+    throw err;
   }
 }
 
