@@ -3,7 +3,7 @@
 // tarballs for `ctr images import`. Images and tarballs are reused when the inputs fingerprint
 // (inputs.ts) is unchanged.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -31,7 +31,8 @@ export interface BuiltImage {
   ref: string;
   /** Every tag the image and its tarball carry: `ref` and `docker.io/tac-operator/<name>:<appVersion>`. */
   refs: string[];
-  /** docker-archive of the image with all `refs`. */
+  /** docker-archive of the image with all `refs` (named by the inputs fingerprint; the stable
+   * `archives/<name>-<tag>.tar` links to it). */
   tarPath: string;
   /** Uncompressed size as podman reports it. */
   sizeBytes: number;
@@ -99,6 +100,19 @@ function hostCaArgs(): string[] {
   return ['--volume', `${file}:${BUILD_CA_PATH}:ro`, '--build-arg', `NODE_EXTRA_CA_CERTS=${BUILD_CA_PATH}`];
 }
 
+/** The stable name of an image's current archive, `<name>-<tag>.tar`, a symlink to the latest one. */
+export function currentArchivePath(cacheDir: string, name: ImageName, tag: string): string {
+  return path.join(cacheDir, 'archives', `${name}-${tag}.tar`);
+}
+
+/** Points the stable name at `tarPath` (atomically: a temporary link renamed over it). */
+async function linkCurrent(link: string, tarPath: string): Promise<void> {
+  const tmp = `${link}.${process.pid}.tmp`;
+  await rm(tmp, { force: true });
+  await symlink(path.basename(tarPath), tmp);
+  await rename(tmp, link);
+}
+
 export function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
@@ -154,6 +168,7 @@ export async function buildImages(options: BuildOptions = {}): Promise<BuiltImag
         });
         await removeOldArchives(plan.tarPath, plan.name, tag);
       }
+      await linkCurrent(currentArchivePath(cacheDir, plan.name, tag), plan.tarPath);
       const { sizeBytes } = await inspectImage(plan.ref);
       built.push({ ...plan, sizeBytes });
       log(

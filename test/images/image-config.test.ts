@@ -3,7 +3,13 @@
 // only /tmp writable.
 import { existsSync } from 'node:fs';
 import { expect } from 'chai';
-import { IMAGE_NAMES } from '../../scripts/images/build.js';
+import { realpath } from 'node:fs/promises';
+import {
+  IMAGE_NAMES,
+  chartAppVersion,
+  currentArchivePath,
+  defaultCacheDir,
+} from '../../scripts/images/build.js';
 import { inspectImage, podman } from '../../scripts/images/podman.js';
 import { builtImage } from './fixture.js';
 
@@ -28,6 +34,8 @@ describe('image configuration', function () {
         expect(facts.cmd.at(-1)).to.match(/^dist\/.+\.m?js$/);
         expect(image.sizeBytes).to.be.greaterThan(0);
         expect(existsSync(image.tarPath), image.tarPath).to.equal(true);
+        const current = currentArchivePath(defaultCacheDir(), name, await chartAppVersion());
+        expect(await realpath(current)).to.equal(image.tarPath);
         for (const ref of image.refs) expect((await inspectImage(ref)).id).to.equal(facts.id);
       });
 
