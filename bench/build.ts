@@ -39,23 +39,32 @@ export function tsxLauncher(): Launcher {
 }
 
 /**
- * The `CMD ["node", …]` of every `FROM … AS <stage>` in a Dockerfile, without the leading "node",
- * and its `ENV NODE_ENV=` (the last one seen, as stages inherit it).
+ * The node arguments of every `FROM … AS <stage>` in a Dockerfile: its `CMD ["node", …]` without
+ * the leading "node", or its whole `CMD [...]` under an `ENTRYPOINT ["…/node"]` (the last one
+ * seen, as stages inherit it); and its `ENV NODE_ENV=` (likewise the last one seen).
  */
 export function imageCommands(dockerfile: string): { commands: Map<string, string[]>; nodeEnv?: string } {
   const commands = new Map<string, string[]>();
   let stage = '';
   let nodeEnv: string | undefined;
+  let nodeEntrypoint = false;
   for (const line of dockerfile.split('\n')) {
     const from = /^FROM\s+\S+\s+AS\s+(\S+)/i.exec(line);
     if (from?.[1] !== undefined) stage = from[1];
     const env = /^ENV\s+NODE_ENV=(\S+)/.exec(line);
     if (env?.[1] !== undefined) nodeEnv = env[1];
+    const entrypoint = /^ENTRYPOINT\s+(\[.*\])\s*$/.exec(line);
+    if (entrypoint?.[1] !== undefined) {
+      const parsed = JSON.parse(entrypoint[1]) as unknown[];
+      nodeEntrypoint = parsed.length === 1 && typeof parsed[0] === 'string' && /(^|\/)node$/.test(parsed[0]);
+    }
     const cmd = /^CMD\s+(\[.*\])\s*$/.exec(line);
     if (cmd?.[1] !== undefined && stage !== '') {
       const parsed = JSON.parse(cmd[1]) as unknown[];
       const argv = parsed.filter((a): a is string => typeof a === 'string');
-      if (argv.length === parsed.length && argv[0] === 'node') commands.set(stage, argv.slice(1));
+      if (argv.length !== parsed.length) continue;
+      if (argv[0] === 'node') commands.set(stage, argv.slice(1));
+      else if (nodeEntrypoint) commands.set(stage, argv);
     }
   }
   return nodeEnv !== undefined ? { commands, nodeEnv } : { commands };

@@ -101,7 +101,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const worker = spawnProgram({
       name: 'worker',
       argv: options.launcher.argv('worker'),
-      env: { ...options.launcher.env, ...temporalEnv, TAC_WORKER_TASK_QUEUES: 'noop', LOG_LEVEL: 'warn' },
+      env: {
+        ...options.launcher.env,
+        ...temporalEnv,
+        TAC_WORKER_TASK_QUEUES: 'noop',
+        // its monitoring port on loopback, any free port: benchmarks may run beside other stacks
+        TAC_WORKER_MONITOR_HOST: '127.0.0.1',
+        TAC_WORKER_MONITOR_PORT: '0',
+        LOG_LEVEL: 'warn',
+      },
       logDir,
     });
     children.push(worker);

@@ -93,7 +93,18 @@ export async function startPrograms(options: ProgramsOptions): Promise<RunningPr
   };
   try {
     programs.push(
-      startProgram('worker', 'worker/main.ts', { ...temporalEnv, LOG_LEVEL: logLevel }, options.logDir),
+      startProgram(
+        'worker',
+        'worker/main.ts',
+        // Its monitoring port on loopback, any free port: a second demo on the machine must start.
+        {
+          ...temporalEnv,
+          LOG_LEVEL: logLevel,
+          TAC_WORKER_MONITOR_HOST: '127.0.0.1',
+          TAC_WORKER_MONITOR_PORT: '0',
+        },
+        options.logDir,
+      ),
     );
     const client = startProgram(
       'workflow-client',

@@ -1,17 +1,27 @@
 // Owns the worker's configuration: one validated, frozen object built from the environment
-// (task queues, EMCO URL, timeouts, log level, Temporal connection). Only main.ts reads it.
+// (task queues, EMCO URL, timeouts, log level, monitoring port, Temporal connection). Only main.ts
+// reads it.
 import type { LogLevel } from '../common/log.js';
 import type { TemporalConnectionConfig } from '../common/temporal/connection-config.js';
 import { temporalConnectionConfigFromEnv } from '../common/temporal/connection-config.js';
 import type { TemporalConfigLoadOptions } from '../common/temporal/connection-config.js';
 import {
   EnvValueError,
+  envBool,
   envDurationMs,
   envLogLevel,
   envPositiveInt,
   envString,
+  parsePort,
 } from '../common/temporal/env-parsing.js';
 import { DEFAULT_TASK_QUEUES } from './workflow-names.js';
+
+/** The health and metrics listener (`/healthz`, `/readyz`, `/metrics`). */
+export interface MonitorListenerConfig {
+  readonly host: string;
+  /** 0 picks a free port (tests); the bound port is logged. */
+  readonly port: number;
+}
 
 export interface WorkerConfig {
   readonly logLevel: LogLevel;
@@ -25,11 +35,15 @@ export interface WorkerConfig {
   readonly shutdownGraceMs: number;
   readonly identity: string | undefined;
   readonly maxConcurrentActivities: number | undefined;
+  /** The health and metrics listener; null when turned off (then no SDK metrics either). */
+  readonly monitor: MonitorListenerConfig | null;
 }
 
 export const WORKER_DEFAULTS = Object.freeze({
   httpTimeoutMs: 30_000,
   shutdownGraceMs: 10_000,
+  monitorHost: '0.0.0.0',
+  monitorPort: 9091,
 });
 
 const TASK_QUEUE = /^[^\s,]{1,1000}$/;
@@ -68,6 +82,26 @@ function emcoUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+const HOST = /^[\w.:-]{1,253}$/;
+
+function monitorFromEnv(env: NodeJS.ProcessEnv): MonitorListenerConfig | null {
+  const enabled = envBool(env, 'TAC_WORKER_MONITOR') ?? true;
+  const host = envString(env, 'TAC_WORKER_MONITOR_HOST') ?? WORKER_DEFAULTS.monitorHost;
+  const portText = envString(env, 'TAC_WORKER_MONITOR_PORT');
+  // Validated even when turned off, so a typo does not wait for the day the listener is turned on.
+  if (!HOST.test(host)) {
+    throw new EnvValueError(
+      'TAC_WORKER_MONITOR_HOST',
+      `expected a host name or IP address, got ${JSON.stringify(host)}`,
+    );
+  }
+  const port =
+    portText === undefined
+      ? WORKER_DEFAULTS.monitorPort
+      : parsePort('TAC_WORKER_MONITOR_PORT', portText, { allowZero: true });
+  return enabled ? Object.freeze({ host, port }) : null;
+}
+
 /** Throws EnvValueError naming the first bad variable. */
 export function workerConfigFromEnv(
   env: NodeJS.ProcessEnv,
@@ -82,5 +116,6 @@ export function workerConfigFromEnv(
     shutdownGraceMs: envDurationMs(env, 'TAC_WORKER_SHUTDOWN_GRACE', WORKER_DEFAULTS.shutdownGraceMs),
     identity: envString(env, 'TAC_WORKER_IDENTITY'),
     maxConcurrentActivities: envPositiveInt(env, 'TAC_WORKER_MAX_CONCURRENT_ACTIVITIES'),
+    monitor: monitorFromEnv(env),
   });
 }

@@ -4,7 +4,7 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import type { NativeConnection, WorkflowBundle } from '@temporalio/worker';
+import type { NativeConnection, State, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from '../common/log.js';
 import { silentLogger } from '../common/log.js';
 import type { Activities, ActivityDeps } from './activities/index.js';
@@ -111,8 +111,13 @@ export class TacWorker {
   }
 
   /** States of the SDK Workers, by task queue. */
-  states(): Record<string, string> {
-    return Object.fromEntries(this.taskQueues.map((q, i) => [q, this.workers[i]?.getState() ?? 'UNKNOWN']));
+  states(): Record<string, State> {
+    const states: Record<string, State> = {};
+    this.workers.forEach((worker, i) => {
+      const queue = this.taskQueues[i];
+      if (queue !== undefined) states[queue] = worker.getState();
+    });
+    return states;
   }
 }
 

@@ -159,6 +159,7 @@ export interface Container {
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
   livenessProbe?: Record<string, unknown>;
   readinessProbe?: Record<string, unknown>;
+  startupProbe?: Record<string, unknown>;
   resources?: Record<string, unknown>;
   ports?: { name: string; containerPort: number }[];
 }

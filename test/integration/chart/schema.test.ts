@@ -34,6 +34,30 @@ const BAD_VALUES: { what: string; values: Record<string, unknown>; path: string;
     says: /maximum/,
   },
   {
+    what: 'a worker monitoring port of 0',
+    values: { worker: { monitoring: { enabled: true, port: 0, host: '0.0.0.0' } } },
+    path: '/worker/monitoring/port',
+    says: /minimum/,
+  },
+  {
+    what: 'a worker monitoring port given as a string',
+    values: { worker: { monitoring: { enabled: true, port: '9091', host: '0.0.0.0' } } },
+    path: '/worker/monitoring/port',
+    says: /got string, want integer/,
+  },
+  {
+    what: 'an unknown worker probe',
+    values: { worker: { probes: { warmup: { periodSeconds: 1 } } } },
+    path: "at '/worker/probes'",
+    says: /additional properties 'warmup' not allowed/,
+  },
+  {
+    what: 'a worker probe period of 0',
+    values: { worker: { probes: { startup: { periodSeconds: 0 } } } },
+    path: '/worker/probes/startup/periodSeconds',
+    says: /minimum/,
+  },
+  {
     what: 'a duration without unit',
     values: { operator: { invoke: { timeout: 'ten' } } },
     path: '/operator/invoke/timeout',

@@ -44,6 +44,7 @@ describe('chart: helm template', () => {
           `RoleBinding/${OPERATOR}-leader-election`,
           `Service/${OPERATOR}`,
           `Service/${CLIENT}`,
+          `Service/${WORKER}`,
           `ServiceAccount/${OPERATOR}`,
           `ServiceAccount/${CLIENT}`,
           `ServiceAccount/${WORKER}`,
@@ -79,8 +80,8 @@ describe('chart: helm template', () => {
       expect(env.get('TAC_WORKER_SHUTDOWN_GRACE')).to.equal('10s');
     });
 
-    it('probes the operator on /healthz and /readyz and the workflow client likewise, not the worker', () => {
-      for (const name of [OPERATOR, CLIENT]) {
+    it('probes the operator, the workflow client and the worker on /healthz and /readyz', () => {
+      for (const name of [OPERATOR, CLIENT, WORKER]) {
         const c = container(find(objects, 'Deployment', name));
         expect(c.livenessProbe, name).to.deep.include({
           httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
@@ -89,9 +90,30 @@ describe('chart: helm template', () => {
           httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' },
         });
       }
-      const worker = container(find(objects, 'Deployment', WORKER));
-      expect(worker.livenessProbe).to.equal(undefined);
-      expect(worker.readinessProbe).to.equal(undefined);
+    });
+
+    it('gives the worker its monitoring port 9091 and a startup probe that waits for polling', () => {
+      const worker = find(objects, 'Deployment', WORKER);
+      const c = container(worker);
+      expect(c.ports).to.deep.equal([{ name: 'http', containerPort: 9091, protocol: 'TCP' }]);
+      const env = envOf(worker);
+      expect(env.get('TAC_WORKER_MONITOR')).to.equal('true');
+      expect(env.get('TAC_WORKER_MONITOR_PORT')).to.equal('9091');
+      expect(env.get('TAC_WORKER_MONITOR_HOST')).to.equal('0.0.0.0');
+      expect(c.startupProbe).to.deep.equal({
+        httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' },
+        initialDelaySeconds: 2,
+        periodSeconds: 2,
+        timeoutSeconds: 3,
+        failureThreshold: 90,
+      });
+      expect(c.livenessProbe).to.deep.include({ periodSeconds: 10, failureThreshold: 6 });
+      expect(c.readinessProbe).to.deep.include({ periodSeconds: 5, failureThreshold: 3 });
+      const service = find(objects, 'Service', WORKER).spec as { ports: unknown[]; selector: object };
+      expect(service.ports).to.deep.equal([
+        { name: 'http', port: 9091, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      ]);
+      expect(service.selector).to.include({ 'app.kubernetes.io/component': 'worker' });
     });
 
     it('exposes the REST API on 9064 and the workflow client on 9090', () => {
@@ -164,30 +186,79 @@ describe('chart: helm template', () => {
     expect(allowed?.some((a) => a.startsWith(CLIENT))).to.equal(false);
   });
 
+  it('takes the worker monitoring port and probe timing from values', async () => {
+    const objects = await render(everythingOn());
+    const worker = find(objects, 'Deployment', WORKER);
+    const c = container(worker);
+    expect(c.ports).to.deep.equal([{ name: 'http', containerPort: 9191, protocol: 'TCP' }]);
+    expect(envOf(worker).get('TAC_WORKER_MONITOR_PORT')).to.equal('9191');
+    expect(envOf(worker).get('TAC_WORKER_MONITOR_HOST')).to.equal('::');
+    expect(c.startupProbe).to.deep.include({ periodSeconds: 5, failureThreshold: 60 });
+    expect(c.livenessProbe).to.deep.include({ periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 });
+    expect(c.readinessProbe).to.deep.include({ periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 2 });
+  });
+
+  it('drops the worker port, probes, Service, ServiceMonitor and policy rule with monitoring off', async () => {
+    const objects = await render({
+      worker: { monitoring: { enabled: false } },
+      metrics: { serviceMonitor: { enabled: true } },
+      networkPolicy: { enabled: true, worker: { from: [{ podSelector: {} }] } },
+    });
+    const worker = find(objects, 'Deployment', WORKER);
+    const c = container(worker);
+    expect(c.ports).to.equal(undefined);
+    expect(c.startupProbe).to.equal(undefined);
+    expect(c.livenessProbe).to.equal(undefined);
+    expect(c.readinessProbe).to.equal(undefined);
+    const env = envOf(worker);
+    expect(env.get('TAC_WORKER_MONITOR')).to.equal('false');
+    expect(env.has('TAC_WORKER_MONITOR_PORT')).to.equal(false);
+    expect(names(objects)).to.not.include(`Service/${WORKER}`);
+    expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).to.not.include(WORKER);
+    expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({ ingress: [] });
+  });
+
   it('drops the worker when disabled', async () => {
     const objects = await render({ worker: { enabled: false } });
     expect(names(objects).filter((n) => n.includes('worker'))).to.deep.equal([]);
     expect(names(objects)).to.include(`Deployment/${CLIENT}`);
   });
 
-  it('renders ServiceMonitors for the operator and the client only when enabled', async () => {
+  it('renders ServiceMonitors for the operator, the client and the worker only when enabled', async () => {
     expect(ofKind(await render(), 'ServiceMonitor')).to.have.length(0);
     const on = await render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } });
     const monitors = ofKind(on, 'ServiceMonitor');
-    expect(monitors.map((m) => m.metadata.name).sort()).to.deep.equal([OPERATOR, CLIENT].sort());
+    expect(monitors.map((m) => m.metadata.name).sort()).to.deep.equal([OPERATOR, CLIENT, WORKER].sort());
     for (const m of monitors) {
       expect(m.metadata.labels?.release).to.equal('prom');
       expect(m.spec).to.have.nested.property('endpoints[0].path', '/metrics');
+      expect(m.spec).to.have.nested.property('endpoints[0].port', 'http');
     }
+    const worker = find(on, 'ServiceMonitor', WORKER).spec as {
+      selector: { matchLabels: Record<string, string> };
+      endpoints: { scheme: string }[];
+    };
+    expect(worker.selector.matchLabels).to.include({ 'app.kubernetes.io/component': 'worker' });
+    expect(worker.endpoints[0]?.scheme).to.equal('http');
+    expect(find(on, 'Service', WORKER).metadata.labels).to.include(worker.selector.matchLabels);
     const withoutClient = await render({
       metrics: { serviceMonitor: { enabled: true } },
       workflowClient: { enabled: false },
       operator: { invoke: { allowedClientEndpoints: ['wfc.emco:9090'] } },
     });
-    expect(ofKind(withoutClient, 'ServiceMonitor').map((m) => m.metadata.name)).to.deep.equal([OPERATOR]);
+    expect(
+      ofKind(withoutClient, 'ServiceMonitor')
+        .map((m) => m.metadata.name)
+        .sort(),
+    ).to.deep.equal([OPERATOR, WORKER].sort());
+    const withoutWorker = await render({
+      metrics: { serviceMonitor: { enabled: true } },
+      worker: { enabled: false },
+    });
+    expect(ofKind(withoutWorker, 'ServiceMonitor').map((m) => m.metadata.name)).to.not.include(WORKER);
   });
 
-  it('renders NetworkPolicies only when enabled: the client admits the operator pods, the worker nothing', async () => {
+  it('renders NetworkPolicies only when enabled: the client admits the operator pods, the worker nothing by default', async () => {
     expect(ofKind(await render(), 'NetworkPolicy')).to.have.length(0);
     const objects = await render({ networkPolicy: { enabled: true } });
     expect(
@@ -202,6 +273,18 @@ describe('chart: helm template', () => {
       'app.kubernetes.io/component': 'operator',
     });
     expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({ ingress: [] });
+  });
+
+  it("lets the configured peers reach the worker's monitoring port through its NetworkPolicy", async () => {
+    const objects = await render(everythingOn());
+    expect(find(objects, 'NetworkPolicy', WORKER).spec).to.deep.include({
+      ingress: [
+        {
+          ports: [{ port: 'http', protocol: 'TCP' }],
+          from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        },
+      ],
+    });
   });
 
   it('renders a PodDisruptionBudget only when enabled', async () => {

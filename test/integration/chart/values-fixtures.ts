@@ -36,7 +36,12 @@ export function everythingOn(): Record<string, unknown> {
       taskQueues: ['HELLO_WORLD', 'MIGRATION'],
       emcoUrl: 'http://orchestrator.emco:9015',
       maxConcurrentActivities: 20,
-      livenessProbe: { exec: { command: ['node', '-e', 'process.exit(0)'] }, periodSeconds: 60 },
+      monitoring: { enabled: true, port: 9191, host: '::' },
+      probes: {
+        startup: { periodSeconds: 5, failureThreshold: 60 },
+        liveness: { periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+        readiness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 2 },
+      },
     },
     metrics: {
       serviceMonitor: {
@@ -50,6 +55,9 @@ export function everythingOn(): Record<string, unknown> {
       operator: { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'emco' } } }] },
       workflowClient: {
         extraFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      },
+      worker: {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
       },
     },
   };
@@ -83,6 +91,9 @@ export const PROGRAM_ENV: Record<'operator' | 'workflow-client' | 'worker', Read
     'TAC_WORKER_HTTP_TIMEOUT',
     'TAC_WORKER_SHUTDOWN_GRACE',
     'TAC_WORKER_MAX_CONCURRENT_ACTIVITIES',
+    'TAC_WORKER_MONITOR',
+    'TAC_WORKER_MONITOR_HOST',
+    'TAC_WORKER_MONITOR_PORT',
     'LOG_LEVEL',
   ]),
 };

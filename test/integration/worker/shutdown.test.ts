@@ -7,8 +7,13 @@ import { temporalFixture } from './temporal-fixture.js';
 
 type WorkerProcess = JsonProgram;
 
+/** The monitoring port on loopback, any free port: other runs may share the machine. */
 function spawnWorker(env: Record<string, string>): WorkerProcess {
-  return spawnJsonProgram('worker/main.ts', env);
+  return spawnJsonProgram('worker/main.ts', {
+    TAC_WORKER_MONITOR_HOST: '127.0.0.1',
+    TAC_WORKER_MONITOR_PORT: '0',
+    ...env,
+  });
 }
 
 describe('worker program: graceful stop on SIGTERM (real Temporal)', function () {

@@ -26,6 +26,22 @@ describe('benchmark launcher', () => {
     expect(nodeEnv).to.equal('production');
   });
 
+  it('reads the command as node arguments under a node entrypoint', () => {
+    const { commands } = imageCommands(
+      [
+        'FROM base AS runtime',
+        'ENTRYPOINT ["/usr/local/bin/node"]',
+        'FROM runtime AS worker',
+        'CMD ["dist/worker/main.js"]',
+        'FROM base AS tool',
+        'ENTRYPOINT ["/bin/sh"]',
+        'CMD ["-c", "true"]',
+      ].join('\n'),
+    );
+    expect(commands.get('worker')).to.deep.equal(['dist/worker/main.js']);
+    expect(commands.has('tool')).to.equal(false);
+  });
+
   it('finds a node command for the operator, the workflow client and the worker in build/Dockerfile', () => {
     const { commands } = imageCommands(readFileSync(path.join(ROOT, 'build', 'Dockerfile'), 'utf8'));
     for (const stage of ['operator', 'workflow-client', 'worker']) {
