@@ -19,6 +19,7 @@ import {
   logPodStartTimes,
   sharedCluster,
   waitDeploymentAvailable,
+  waitServiceAnswers,
 } from './support/cluster.js';
 import { chartAppVersion, importProductImages } from './support/product-images.js';
 
@@ -172,6 +173,7 @@ describe('cluster tier: the Helm chart end to end', function () {
     await logPodStartTimes(info, ns, `app.kubernetes.io/instance=${RELEASE}`);
     const svc = await getJson<{ spec: { clusterIP: string } }>(info, ['service', FULLNAME, '-n', ns]);
     operatorUrl = `http://${svc.spec.clusterIP}:9064`;
+    await waitServiceAnswers(`${operatorUrl}/readyz`);
   });
 
   it('runs every Pod from the imported images, Ready through its readiness probe', async () => {

@@ -16,6 +16,7 @@ import {
   logPodStartTimes,
   sharedCluster,
   waitDeploymentAvailable,
+  waitServiceAnswers,
 } from './support/cluster.js';
 
 function probeManifests(ns: string, image: string): Record<string, unknown>[] {
@@ -74,6 +75,7 @@ describe('cluster tier: Pods and Services', function () {
     await logPodStartTimes(info, ns, 'app=probe');
     serviceIp = (await getJson<{ spec: { clusterIP: string } }>(info, ['service', 'probe', '-n', ns])).spec
       .clusterIP;
+    await waitServiceAnswers(`http://${serviceIp}/`);
   });
 
   after(async () => {

@@ -136,3 +136,16 @@ export async function logPodStartTimes(info: EnvInfo, namespace: string, selecto
     log(`[cluster-tests] pod ${namespace}/${pod.metadata.name} created to Ready: ${s} s`);
   }
 }
+
+/**
+ * Waits until `url` (a ClusterIP address) answers HTTP 200 from the host: kube-proxy programs a
+ * Service's rules a moment after its endpoints are ready, so a Deployment being Available is
+ * not yet enough.
+ */
+export async function waitServiceAnswers(url: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok, {
+    what: `${url} answering through kube-proxy`,
+    timeoutMs,
+    intervalMs: 250,
+  });
+}
