@@ -4,27 +4,29 @@
 // orchestrator would, shows progress, and prints every intent's status.
 //   npm run demo              keeps running until Ctrl-C, printing how to poke at it
 //   npm run demo -- --once    exits when done (0 when every intent succeeded) and cleans up
+//   npm run demo -- --cluster the same with the Helm chart on a real local cluster (root; see
+//                             scripts/demo-cluster.ts)
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { Client, Connection } from '@temporalio/client';
 import { parseAllDocuments } from 'yaml';
 import type { TemporalActionIntent } from '../common/model/types.js';
 import { REPO_ROOT, provision, startEnv, type RunningEnv } from '../testenv/env.js';
 import { startPrograms, type RunningPrograms } from '../testenv/programs.js';
+import { runClusterDemo } from './demo-cluster.js';
+import {
+  DIG,
+  NAMESPACE,
+  fireHelloWorld,
+  printStatusTable,
+  say,
+  step,
+  waitRunsClosed,
+} from './demo-shared.js';
 
-const NAMESPACE = 'tac-demo';
-const DIG = {
-  project: 'proj1',
-  compositeApp: 'hello',
-  compositeAppVersion: 'v1',
-  deploymentIntentGroup: 'dig1',
-};
 const once = process.argv.includes('--once');
-const say = (m: string): void => console.log(m);
-const step = (m: string): void => console.log(`\n==> ${m}`);
 
 interface Target {
   kubeconfigPath: string;
@@ -88,57 +90,8 @@ async function helloWorldIntents(clientPort: number): Promise<string> {
     .join('\n');
 }
 
-function duration(start?: string, end?: string): string {
-  if (start === undefined || end === undefined) return '-';
-  return `${((Date.parse(end) - Date.parse(start)) / 1000).toFixed(1)}s`;
-}
-
-async function listIntents(api: CustomObjectsApi): Promise<TemporalActionIntent[]> {
-  const list = (await api.listNamespacedCustomObject({
-    group: 'tac.emco.io',
-    version: 'v1alpha1',
-    plural: 'temporalactionintents',
-    namespace: NAMESPACE,
-  })) as { items: TemporalActionIntent[] };
-  return list.items.sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
-}
-
-/** Prints each phase change of the intents until `done` resolves. */
-async function watchProgress(api: CustomObjectsApi, done: Promise<unknown>): Promise<void> {
-  const seen = new Map<string, string>();
-  let finished = false;
-  void done.finally(() => (finished = true));
-  for (let i = 0; i < 1200 && !finished; i++) {
-    for (const tai of await listIntents(api)) {
-      const run = tai.status?.lastRun;
-      const line =
-        run === undefined
-          ? 'no run yet'
-          : `${run.phase}${run.workflowId ? ` (workflow ${run.workflowId})` : ''}`;
-      if (seen.get(tai.metadata.name ?? '') !== line) {
-        seen.set(tai.metadata.name ?? '', line);
-        say(`    ${tai.metadata.name ?? ''}: ${line}`);
-      }
-    }
-    await Promise.race([done, new Promise((r) => setTimeout(r, 300))]);
-  }
-}
-
-async function fire(
-  operatorUrl: string,
-  hookType: string,
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const url = `${operatorUrl}/tac/v1/projects/${DIG.project}/composite-apps/${DIG.compositeApp}/${DIG.compositeAppVersion}/deployment-intent-groups/${DIG.deploymentIntentGroup}/lifecycle-events`;
-  say(`    POST ${url}  {"hookType":"${hookType}","appContextId":"1234567890999"}`);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ hookType, appContextId: '1234567890999', emcoURL: 'http://emco.example:9015' }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
-
 async function main(): Promise<number> {
+  if (process.argv.includes('--cluster')) return runClusterDemo({ once });
   const started = Date.now();
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async (): Promise<void> => {
@@ -189,57 +142,10 @@ async function main(): Promise<number> {
     const kc = new KubeConfig();
     kc.loadFromFile(t.kubeconfigPath);
     const api = kc.makeApiClient(CustomObjectsApi);
-    let ok = true;
-    for (const hook of ['pre-install', 'post-install']) {
-      step(
-        `Firing ${hook} for ${DIG.project}/${DIG.compositeApp}/${DIG.compositeAppVersion}/${DIG.deploymentIntentGroup} through the REST API`,
-      );
-      const call = fire(programs.operatorUrl, hook);
-      await watchProgress(api, call);
-      const { status, body } = await call;
-      say(
-        `    → HTTP ${status}: ${String(body.state)}${typeof body.error === 'string' ? ` (${body.error})` : ''}`,
-      );
-      ok &&= status === 200;
-    }
-    // the non-blocking post-install intent finishes on its own: wait for it (bounded)
-    for (let i = 0; i < 120; i++) {
-      const items = await listIntents(api);
-      if (
-        items.every((x) =>
-          ['Succeeded', 'Failed', 'TimedOut', 'Cancelled', 'Terminated'].includes(
-            x.status?.lastRun?.phase ?? '',
-          ),
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-
+    let ok = await fireHelloWorld(api, programs.operatorUrl);
+    await waitRunsClosed(api);
     step('Status of every intent');
-    const connection = await Connection.connect({ address: t.temporalAddress });
-    const client = new Client({ connection, namespace: t.temporalNamespace });
-    const rows = [['NAME', 'HOOK', 'BLOCKING', 'PHASE', 'WORKFLOW', 'DURATION', 'RESULT']];
-    for (const tai of await listIntents(api)) {
-      const r = tai.status?.lastRun;
-      let result = '-';
-      if (r?.phase === 'Succeeded' && r.workflowId !== undefined) {
-        result = JSON.stringify(await client.workflow.getHandle(r.workflowId, r.runId).result());
-      }
-      ok &&= r?.phase === 'Succeeded';
-      rows.push([
-        tai.metadata.name ?? '',
-        tai.spec.hookType,
-        String(tai.spec.hookBlocking ?? false),
-        r?.phase ?? '-',
-        r?.workflowId ?? '-',
-        duration(r?.startTime, r?.endTime),
-        result,
-      ]);
-    }
-    await connection.close();
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-    for (const row of rows) say(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+    ok = (await printStatusTable(api, t.temporalAddress, t.temporalNamespace)) && ok;
     say(
       `\n${ok ? 'Every hello-world intent Succeeded' : 'Some intents did not succeed'} (${((Date.now() - started) / 1000).toFixed(1)}s).`,
     );
