@@ -8,14 +8,15 @@ import { run, which } from './run.js';
 type Family = 'ipv4' | 'ipv6';
 const FAMILIES: Family[] = ['ipv4', 'ipv6'];
 
-interface Table {
+export interface Table {
   name: string;
   chains: string[];
   /** Rule lines as iptables-save prints them, starting with `-A CHAIN`. */
   rules: string[];
 }
 
-function parseSave(text: string): Table[] {
+/** Parses `iptables-save` output into tables with their chains and rule lines. */
+export function parseSave(text: string): Table[] {
   const tables: Table[] = [];
   let current: Table | undefined;
   for (const line of text.split('\n')) {
@@ -40,7 +41,7 @@ function targetOf(rule: string): string | undefined {
   return m?.[1];
 }
 
-interface Owned {
+export interface Owned {
   table: string;
   chains: string[];
   /** Rules in other chains that reference the cluster (to delete one by one). */
@@ -48,7 +49,7 @@ interface Owned {
 }
 
 /** The chains and rules of one table that belong to the cluster. */
-function owned(table: Table, plan: ClusterPlan): Owned {
+export function owned(table: Table, plan: ClusterPlan): Owned {
   const marker = `name: \\"${plan.cniNetwork}\\"`;
   const mine = new Set(table.chains.filter((c) => c.startsWith('KUBE-')));
   // CNI chains are the cluster's when a rule carrying its network name jumps to them.
@@ -62,6 +63,23 @@ function owned(table: Table, plan: ClusterPlan): Owned {
     return rule.includes(marker) || (target !== undefined && mine.has(target));
   });
   return { table: table.name, chains: [...mine], foreignRules };
+}
+
+/**
+ * The `iptables-restore --noflush` input that deletes the foreign rules, then flushes and deletes
+ * the owned chains; empty when there is nothing to remove.
+ */
+export function removalScript(tables: Owned[]): string {
+  const lines: string[] = [];
+  for (const o of tables) {
+    if (o.chains.length === 0 && o.foreignRules.length === 0) continue;
+    lines.push(`*${o.table}`);
+    for (const rule of o.foreignRules) lines.push(`-D ${rule.slice(3)}`);
+    for (const chain of o.chains) lines.push(`-F ${chain}`);
+    for (const chain of o.chains) lines.push(`-X ${chain}`);
+    lines.push('COMMIT');
+  }
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
 }
 
 async function save(family: Family): Promise<Table[]> {
@@ -84,18 +102,9 @@ export async function clusterIptablesState(plan: ClusterPlan): Promise<string[]>
 /** Removes the cluster's iptables chains and the rules that reference them. Idempotent. */
 export async function removeClusterIptables(plan: ClusterPlan): Promise<void> {
   for (const family of FAMILIES) {
-    const lines: string[] = [];
-    for (const table of await save(family)) {
-      const o = owned(table, plan);
-      if (o.chains.length === 0 && o.foreignRules.length === 0) continue;
-      lines.push(`*${o.table}`);
-      for (const rule of o.foreignRules) lines.push(`-D ${rule.slice(3)}`);
-      for (const chain of o.chains) lines.push(`-F ${chain}`);
-      for (const chain of o.chains) lines.push(`-X ${chain}`);
-      lines.push('COMMIT');
-    }
-    if (lines.length === 0) continue;
+    const script = removalScript((await save(family)).map((t) => owned(t, plan)));
+    if (script === '') continue;
     const restore = which(family === 'ipv4' ? 'iptables-restore' : 'ip6tables-restore');
-    await run(restore, ['--noflush'], { input: lines.join('\n') + '\n' });
+    await run(restore, ['--noflush'], { input: script });
   }
 }

@@ -11,12 +11,16 @@ export interface Mount {
 }
 
 /** mountinfo escapes space, tab, newline and backslash as octal. */
-function unescapeMountPath(text: string): string {
+export function unescapeMountPath(text: string): string {
   return text.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
 }
 
 export async function listMounts(): Promise<Mount[]> {
-  const text = await readFile('/proc/self/mountinfo', 'utf8');
+  return parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
+}
+
+/** Mount points and filesystem types of a /proc/PID/mountinfo text. */
+export function parseMountInfo(text: string): Mount[] {
   const mounts: Mount[] = [];
   for (const line of text.split('\n')) {
     const fields = line.split(' ');
@@ -29,9 +33,9 @@ export async function listMounts(): Promise<Mount[]> {
   return mounts;
 }
 
-function isUnder(p: string, dir: string): boolean {
+export function isUnder(p: string, dir: string): boolean {
   const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith('../') && !path.isAbsolute(rel));
 }
 
 /** Mounts at or below any of `dirs`. */
