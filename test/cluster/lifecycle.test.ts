@@ -2,7 +2,10 @@
 // iptables rule behind, a second cluster starts cleanly after it, and a component that fails to
 // start is named in the error with its log, with nothing left behind either. Runs last: it takes
 // the shared cluster down.
+import { spawn } from 'node:child_process';
 import { Resolver } from 'node:dns/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { nodeProcessPids } from '../../testenv/cluster/cluster.js';
 import { clusterIptablesState } from '../../testenv/cluster/iptables.js';
@@ -11,11 +14,13 @@ import { mountsUnder } from '../../testenv/cluster/mounts.js';
 import { linkExists } from '../../testenv/cluster/network.js';
 import { CLUSTER_PLAN } from '../../testenv/cluster/plan.js';
 import { startCluster } from '../../testenv/cluster/cluster.js';
-import { kubectl } from '../../testenv/env.js';
+import { REPO_ROOT, kubectl } from '../../testenv/env.js';
 import { isAlive } from '../../testenv/processes.js';
 import type { EnvInfo } from '../../testenv/types.js';
 import { waitFor } from '../support/env.js';
 import { releaseSharedCluster, sharedCluster, timedStart } from './support/cluster.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
 
 function recordedPids(info: EnvInfo): number[] {
   return [
@@ -69,6 +74,47 @@ describe('cluster tier: teardown and restart', function () {
     } finally {
       await env.stop();
     }
+    await expectNothingLeft(info, pids);
+  });
+
+  it('tears down the cluster of a process killed without stopping it (the reaper)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'support/cluster-owner.ts')], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let info: EnvInfo;
+    try {
+      info = await waitFor(
+        () => (out.includes('\n') ? (JSON.parse(out.split('\n')[0] ?? '') as EnvInfo) : undefined),
+        {
+          what: 'the owner process to start its cluster',
+          timeoutMs: 120_000,
+          intervalMs: 250,
+        },
+      );
+    } catch (e) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `the cluster owner did not start its cluster:\n${err.split('\n').slice(-20).join('\n')}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    const pids = [...recordedPids(info), ...(await nodeProcessPids(info))];
+    expect(info.cluster?.pids.reaper).to.be.a('number');
+    child.kill('SIGKILL');
+    await exited;
+    await waitFor(async () => (await findLeftovers(info.workDir, pids)).length === 0, {
+      what: 'the reaper to tear the cluster down',
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    });
     await expectNothingLeft(info, pids);
   });
 
