@@ -43,7 +43,7 @@ export const CNI_BIN_DIR = '/usr/lib/cni';
  * may lower its OOM score; `SystemdCgroup = false`: cgroups are hybrid and managed as cgroupfs;
  * network namespaces live under the state dir so teardown finds them there.
  */
-export function containerdConfig(paths: ContainerdPaths, sandboxImage: string): string {
+export function containerdConfig(paths: ContainerdPaths, sandboxImage: string, runcPath: string): string {
   const cri = 'plugins."io.containerd.grpc.v1.cri"';
   return `version = 2
 root = ${JSON.stringify(paths.root)}
@@ -83,7 +83,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 
 [${cri}.containerd.runtimes.runc.options]
   SystemdCgroup = false
-  BinaryName = ${JSON.stringify(which('runc'))}
+  BinaryName = ${JSON.stringify(runcPath)}
 
 [${cri}.cni]
   bin_dir = ${JSON.stringify(CNI_BIN_DIR)}
@@ -148,7 +148,7 @@ export async function startContainerd(
   await mkdir(path.dirname(paths.config), { recursive: true });
   await mkdir(paths.cniConfDir, { recursive: true });
   await mkdir(paths.cniDataDir, { recursive: true });
-  await writeFile(paths.config, containerdConfig(paths, sandboxImage));
+  await writeFile(paths.config, containerdConfig(paths, sandboxImage, which('runc')));
   await writeFile(
     path.join(paths.cniConfDir, '10-tac-testenv.conflist'),
     cniConfList(plan, paths.cniDataDir),

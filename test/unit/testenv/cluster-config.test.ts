@@ -99,12 +99,13 @@ describe('testenv cluster tier: configuration and teardown parsing', () => {
 
   it('configures containerd for this machine kind, with everything under the work dir', () => {
     const paths = containerdPaths('/dev/shm/tac-testenv-x');
-    const toml = containerdConfig(paths, 'localhost/tac-testenv/pause:3.10.2');
+    const toml = containerdConfig(paths, 'localhost/tac-testenv/pause:3.10.2', '/usr/sbin/runc');
     expect(toml).to.include('restrict_oom_score_adj = true');
     expect(toml).to.include('SystemdCgroup = false');
     expect(toml).to.include('netns_mounts_under_state_dir = true');
     expect(toml).to.include('sandbox_image = "localhost/tac-testenv/pause:3.10.2"');
     expect(toml).to.include('bin_dir = "/usr/lib/cni"');
+    expect(toml).to.include('BinaryName = "/usr/sbin/runc"');
     expect(toml).to.include('address = "/dev/shm/tac-testenv-x/containerd/containerd.sock"');
     for (const p of [paths.root, paths.state, paths.cniConfDir])
       expect(isUnder(p, '/dev/shm/tac-testenv-x')).to.equal(true);
