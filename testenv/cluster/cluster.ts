@@ -244,8 +244,13 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
     throw new Error('the cluster tier needs root (containerd, kubelet, iptables)');
   const started = Date.now();
   const bins = await provisionCluster(log);
-  await createBridge(plan);
   const workDir = await makeWorkDir();
+  try {
+    await createBridge(plan); // refuses, changing nothing, when a cluster's bridge exists
+  } catch (err) {
+    await rm(workDir, { recursive: true, force: true });
+    throw err;
+  }
   const parts: NodeParts = { workDir, clusterBinDir: bins.binDir };
   let env: RunningEnv | undefined;
 
@@ -362,11 +367,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<R
       60_000,
     );
     await waitReady(kubelet, () => nodeReady(info, plan.nodeName), 120_000).catch((err: unknown) => {
+      const kubeletPart = err instanceof Error ? err.message : String(err);
       throw new Error(
-        `node ${plan.nodeName} did not become Ready; containerd log tail:\n${logTail(containerd.paths.log, 15)}`,
-        {
-          cause: err,
-        },
+        `node ${plan.nodeName} did not become Ready: ${kubeletPart}\ncontainerd log tail:\n${logTail(containerd.paths.log, 15)}`,
+        { cause: err },
       );
     });
     log(`[cluster] node ${plan.nodeName} Ready`);

@@ -156,7 +156,16 @@ export async function startContainerd(
   // The shims containerd starts find runc and the CNI plugins on PATH.
   const env = { ...process.env, PATH: PATH_WITH_SBIN };
   const proc = startProcess('containerd', which('containerd'), ['--config', paths.config], paths.log, env);
-  await waitReady(proc, async () => (await ctr(paths.socket, ['version'], 5000)).includes('Server:'), 30_000);
+  try {
+    await waitReady(
+      proc,
+      async () => (await ctr(paths.socket, ['version'], 5000)).includes('Server:'),
+      30_000,
+    );
+  } catch (err) {
+    await stopProcess(proc.pid);
+    throw err;
+  }
   return { proc, paths };
 }
 

@@ -3,7 +3,7 @@
 // that address (see testenv/env.ts), and a forwarder keeps Temporal off every other interface.
 import path from 'node:path';
 import { temporalHealthy } from '../env.js';
-import { startProcess, waitReady, type ManagedProcess } from '../processes.js';
+import { startProcess, stopProcess, waitReady, type ManagedProcess } from '../processes.js';
 import { which } from './run.js';
 
 export async function startTemporalForwarder(
@@ -19,6 +19,11 @@ export async function startTemporalForwarder(
     [`TCP-LISTEN:${port},bind=${hostAddress},fork,reuseaddr`, `TCP:${temporalAddress}`],
     path.join(workDir, 'temporal-forwarder.log'),
   );
-  await waitReady(proc, () => temporalHealthy(address), 30_000);
+  try {
+    await waitReady(proc, () => temporalHealthy(address), 30_000);
+  } catch (err) {
+    await stopProcess(proc.pid);
+    throw err;
+  }
   return { proc, address };
 }
