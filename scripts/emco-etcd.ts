@@ -1,20 +1,14 @@
-// Owns "EMCO's etcd" for tests: a dedicated etcd (the provisioned binary) on free loopback ports
-// with a temporary data dir, and writing app contexts into it as EMCO's orchestrator stores them
-// (JSON values under /context/<id>/ and /context/<id>/meta/).
+// Owns a stand-in for EMCO's etcd (for tests, the demo and benchmarks): a dedicated etcd, the
+// provisioned binary, on free loopback ports with a temporary data dir, and writing app contexts
+// into it as EMCO's orchestrator stores them (JSON values under /context/<id>/ and /context/<id>/meta/).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { provision } from '../../testenv/env.js';
-import { freePorts } from '../../testenv/ports.js';
-import {
-  logTail,
-  startProcess,
-  stopProcess,
-  waitReady,
-  type ManagedProcess,
-} from '../../testenv/processes.js';
-import type { DigRef } from '../../common/emco/types.js';
+import { provision } from '../testenv/env.js';
+import { freePorts } from '../testenv/ports.js';
+import { logTail, startProcess, stopProcess, waitReady, type ManagedProcess } from '../testenv/processes.js';
+import type { DigRef } from '../common/emco/types.js';
 
 export interface EmcoEtcd {
   endpoint: string;

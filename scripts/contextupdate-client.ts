@@ -1,10 +1,10 @@
-// Owns the test side of EMCO's orchestrator gRPC calls: a client of the `contextupdate` service
-// built from the project's .proto at test time (not from the operator's generated descriptor), so
-// method paths, field numbers and enum values are checked on the wire.
+// Owns the orchestrator's side of the `contextupdate` calls, for tests, the demo and benchmarks: a
+// client built from the project's .proto when it runs (not from the operator's generated
+// descriptor), so method paths, field numbers and enum values are checked on the wire.
 import { credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { PROTO_PATH } from '../../scripts/grpc-proto-source.js';
+import { PROTO_PATH } from './grpc-proto-source.js';
 
 export interface CallResult<T> {
   response?: T;
