@@ -85,18 +85,20 @@ export class ContextUpdateServer {
       const log = this.deps.logger.child({ method, appContext: request.appContext, peer: call.getPeer() });
       log.info('Action controller call received');
       call.on('cancelled', () => log.warn('Caller went away; the event goes on and a repeat attaches to it'));
-      this.deps.actions.handle(request).then(
-        (result) => {
-          const reply = toReply(result);
-          log.info('Action controller call answered', { ok: result.ok, message: result.message });
-          if (reply.error !== undefined) callback(reply.error);
-          else callback(null, reply.response);
-        },
-        (err: unknown) => {
-          log.error('Action controller call failed', errorFields(err));
-          callback(failure(err instanceof Error ? err.message : String(err)));
-        },
-      );
+      Promise.resolve()
+        .then(() => this.deps.actions.handle(request))
+        .then(
+          (result) => {
+            const reply = toReply(result);
+            log.info('Action controller call answered', { ok: result.ok, message: result.message });
+            if (reply.error !== undefined) callback(reply.error);
+            else callback(null, reply.response);
+          },
+          (err: unknown) => {
+            log.error('Action controller call failed', errorFields(err));
+            callback(failure(err instanceof Error ? err.message : String(err)));
+          },
+        );
     };
   }
 
