@@ -181,8 +181,10 @@ describe('gRPC contextupdate: EMCO orchestrator calls', function () {
 
   it('TerminateAppContext runs pre-termination hooks in both spellings, in order', async () => {
     const d = dig();
-    const a = uniqueName('pt');
-    const b = uniqueName('pt');
+    // Run order is creation time (seconds), then name: created first and named first.
+    const prefix = uniqueName('pt');
+    const a = `${prefix}-a`;
+    const b = `${prefix}-b`;
     await create({ name: a, dig: d, hookType: 'pre-termination', taskQueue: 'noop' });
     await create({ name: b, dig: d, hookType: 'pre-terminate', taskQueue: 'noop' });
     const id = await etcd.writeAppContext(d);
