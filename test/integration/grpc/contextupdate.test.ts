@@ -272,13 +272,12 @@ describe('gRPC contextupdate: EMCO orchestrator calls', function () {
       activityParams: { sleep: { duration: '20s' } },
     });
     const id = await etcd.writeAppContext(d);
-    const started = Date.now();
 
     const { response, error } = await grpc.updateAppContext(id);
 
     expect(error).to.equal(undefined);
     expect(response?.app_context_updated).to.equal(true);
-    expect(Date.now() - started).to.be.below(20_000);
+    // Answered while the 20 s workflow still runs.
     const run = runs(await read(name)).find((r) => r.id === `emco-${id}-pre-install`);
     expect(run?.phase).to.equal('Running');
     await temporal.workflow.getHandle(run!.workflowId!).terminate('test done');
