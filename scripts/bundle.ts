@@ -28,6 +28,9 @@ export async function bundle(outDir = path.join(root, 'dist', 'bundle')): Promis
       target: 'node20',
       sourcemap: true,
       logLevel: 'warning',
+      // etcd3 reads its .proto files next to its own module at load time, so it stays a package
+      // (the images carry the production node_modules) and is imported only when gRPC is on.
+      external: ['etcd3'],
       // CommonJS dependencies call require(); give the ES module one.
       banner: {
         js: "import { createRequire as __tacCreateRequire } from 'node:module'; const require = __tacCreateRequire(import.meta.url);",
