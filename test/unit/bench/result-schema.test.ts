@@ -70,7 +70,6 @@ describe('benchmark results', () => {
     const ids = latest.scenarios.map((s) => s.id);
     expect(ids).to.have.members([
       'hook-overhead',
-      'grpc-hook',
       'event-fan-out',
       'reconcile-throughput',
       'rest-get-intent',
