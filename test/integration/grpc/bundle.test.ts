@@ -1,8 +1,10 @@
 // The bundled operator (dist/bundle/operator.mjs, what the image runs) serves gRPC: its service
-// descriptor is compiled in, and the etcd client, kept outside the bundle, loads from node_modules.
+// descriptor is compiled in, and the etcd client's .proto files travel beside the bundle. It runs
+// from a copy laid out as in the image, outside the repository, so no node_modules can help it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
@@ -22,6 +24,7 @@ describe('gRPC contextupdate: the bundled operator', function () {
   let etcd: EmcoEtcd;
   let stack: WorkflowStack;
   let child: ChildProcess | undefined;
+  const cleanups: (() => Promise<void>)[] = [];
 
   before(async () => {
     await installCrdAndRbac();
@@ -37,12 +40,19 @@ describe('gRPC contextupdate: the bundled operator', function () {
     }
     await stack?.stop();
     await etcd?.stop();
+    for (const cleanup of cleanups) await cleanup();
   });
 
   it('answers UpdateAppContext after reading the app context from etcd', async () => {
     const files = await bundle();
-    const operatorBundle = files.find((f) => path.basename(f) === 'operator.mjs');
-    expect(operatorBundle).to.be.a('string');
+    const built = files.find((f) => path.basename(f) === 'operator.mjs');
+    expect(built).to.be.a('string');
+    const app = await mkdtemp(path.join(os.tmpdir(), 'tac-operator-bundle-'));
+    cleanups.push(() => rm(app, { recursive: true, force: true }));
+    await cp(path.dirname(built!), path.join(app, 'dist', 'bundle'), { recursive: true });
+    await cp(path.join(REPO_ROOT, 'crds'), path.join(app, 'crds'), { recursive: true });
+    await cp(path.join(REPO_ROOT, 'docs', 'openapi.yaml'), path.join(app, 'docs', 'openapi.yaml'));
+    const operatorBundle = path.join(app, 'dist', 'bundle', 'operator.mjs');
     const env = testEnv();
     const ns = uniqueName('grpcb');
     await kubeConfig()
@@ -51,8 +61,8 @@ describe('gRPC contextupdate: the bundled operator', function () {
     const [restPort, grpcPort] = [await freePort(), await freePort()];
     const logPath = path.join(env.workDir, `operator-bundle-grpc-${Date.now()}.log`);
     const log = createWriteStream(logPath);
-    child = spawn(process.execPath, [operatorBundle!], {
-      cwd: REPO_ROOT,
+    child = spawn(process.execPath, [operatorBundle], {
+      cwd: app,
       env: {
         PATH: process.env.PATH ?? '',
         KUBECONFIG: await kubeconfigFileFor('operator'),
@@ -107,7 +117,12 @@ describe('gRPC contextupdate: the bundled operator', function () {
           return r.response?.app_context_updated === true ? r : undefined;
         },
         { what: 'the bundled operator to run the pre-install hook', timeoutMs: 60_000 },
-      );
+      ).catch(async (err: unknown) => {
+        const lines = (await readFile(logPath, 'utf8')).split('\n').slice(-40).join('\n');
+        throw new Error(`the bundled operator did not run the hook; last log lines:\n${lines}`, {
+          cause: err,
+        });
+      });
       expect(result.response?.app_context_update_message).to.equal('Context updated successfully.');
       const tai = (await kubeConfig().makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
         group: 'tac.emco.io',
