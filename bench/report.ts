@@ -24,6 +24,7 @@ function judged(r: ScenarioResult): string {
       ? `${formatValue(r.figure, r.unit)} (estimated at ${r.extrapolation.x.toLocaleString('en-US')})`
       : formatValue(r.figure, r.unit);
   }
+  if (r.target.kind === 'diff-max') return `${r.figure >= 0 ? '+' : ''}${formatValue(r.figure, r.unit)}`;
   return `${r.figure.toFixed(2)}×`;
 }
 

@@ -9,9 +9,10 @@ export type Better = 'lower' | 'higher';
 
 /**
  * `ratio-max`: measured median / baseline median must be at most `value`; `ratio-min`: at least
- * `value` (throughput); `max`: the measured median itself must be at most `value` (in `unit`).
+ * `value` (throughput); `max`: the measured median itself must be at most `value` (in `unit`);
+ * `diff-max`: measured median − baseline median must be at most `value` (in `unit`).
  */
-export type TargetKind = 'ratio-max' | 'ratio-min' | 'max';
+export type TargetKind = 'ratio-max' | 'ratio-min' | 'max' | 'diff-max';
 
 export interface Target {
   kind: TargetKind;
@@ -125,7 +126,14 @@ export function evaluate(s: ScenarioSamples): ScenarioResult {
   const measured = figureOf(s.measured, `${s.id} (measured)`);
   const baseline = s.baseline !== undefined ? figureOf(s.baseline, `${s.id} (baseline)`) : null;
   const ratio = baseline !== null && baseline.median !== 0 ? round(measured.median / baseline.median) : null;
-  let figure: number | null = s.target.kind === 'max' ? measured.median : ratio;
+  let figure: number | null =
+    s.target.kind === 'max'
+      ? measured.median
+      : s.target.kind === 'diff-max'
+        ? baseline !== null
+          ? round(measured.median - baseline.median)
+          : null
+        : ratio;
   let extrapolation: Extrapolation | undefined;
   if (s.extrapolateTo !== undefined) {
     const points = s.extrapolateTo.points.map((p) => ({

@@ -8,6 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { envAlive, readRecordedEnv, startEnv } from '../testenv/env.js';
 import { freePort } from '../testenv/ports.js';
 import type { EnvInfo } from '../testenv/types.js';
+import { startEmcoEtcd, type EmcoEtcd } from '../scripts/emco-etcd.js';
 import type { Launcher } from './build.js';
 import { settledMemory, spawnProgram, waitHttpOk, type Child, type SettledMemory } from './children.js';
 import { adminKubeConfig, ensureNamespace, installCrd } from './kube.js';
@@ -35,6 +36,10 @@ export interface Stack {
   temporal: Client;
   clientPort: number;
   restUrl: string;
+  /** `127.0.0.1:<port>` of the operator's gRPC action controller (EMCO's contextupdate). */
+  grpcAddress: string;
+  /** A stand-in for EMCO's etcd, where the gRPC scenario writes app contexts. */
+  emcoEtcd: EmcoEtcd;
   operator(): Child;
   launcher: Launcher;
   /** Stops the operator (if running) and starts it again; resolves with ms from spawn to /readyz 200. */
@@ -79,10 +84,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const env = await environment(options);
   const children: Child[] = [];
   let temporalConnection: Connection | undefined;
+  let emcoEtcd: EmcoEtcd | undefined;
   const stopAll = async (): Promise<void> => {
     for (const c of [...children].reverse()) await c.stop();
     children.length = 0;
     await temporalConnection?.close();
+    await emcoEtcd?.stop();
     await env.stop();
   };
   try {
@@ -129,6 +136,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     children.push(client);
     const restPort = await freePort();
     const restUrl = `http://127.0.0.1:${restPort}`;
+    emcoEtcd = await startEmcoEtcd();
+    const etcd = emcoEtcd;
+    const grpcPort = await freePort();
     const operatorEnv = {
       ...options.launcher.env,
       ...temporalEnv,
@@ -140,6 +150,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TAC_DEFAULT_NAMESPACE: OPERATOR_NAMESPACE,
       POD_NAME: 'bench-operator',
       LOG_LEVEL: 'warn',
+      TAC_GRPC_ENABLED: 'true',
+      TAC_GRPC_HOST: '127.0.0.1',
+      TAC_GRPC_PORT: String(grpcPort),
+      TAC_EMCO_ETCD_ENDPOINTS: etcd.endpoint,
     };
     const spawnOperator = (): Child =>
       spawnProgram({
@@ -176,6 +190,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       temporal,
       clientPort,
       restUrl,
+      grpcAddress: `127.0.0.1:${grpcPort}`,
+      emcoEtcd: etcd,
       logDir,
       launcher: options.launcher,
       operator: () => operator,
@@ -192,7 +208,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const extra = spawnProgram({
           name: 'operator-extra',
           argv: launcher.argv('operator'),
-          env: { ...operatorEnv, TAC_REST_PORT: String(port), POD_NAME: 'bench-operator-extra', ...env },
+          env: {
+            ...operatorEnv,
+            TAC_REST_PORT: String(port),
+            TAC_GRPC_PORT: '0',
+            POD_NAME: 'bench-operator-extra',
+            ...env,
+          },
           logDir,
         });
         try {

@@ -52,9 +52,11 @@ interface Row {
   color: string;
 }
 
-/** The target as a value on the axis: absolute, or the baseline median times the ratio. */
+/** The target as a value on the axis: absolute, the baseline median times the ratio, or plus the difference. */
 function targetValue(r: ScenarioResult): number | undefined {
   if (r.target.kind === 'max') return r.target.value;
+  if (r.target.kind === 'diff-max')
+    return r.baseline === null ? undefined : r.baseline.median + r.target.value;
   if (r.baseline === null) return undefined;
   return r.baseline.median * r.target.value;
 }
@@ -132,7 +134,9 @@ export function scenarioChart(r: ScenarioResult): string {
   const verdict =
     r.status === 'error'
       ? `error: ${r.error ?? ''}`
-      : `${r.ratio !== null ? `ratio ${r.ratio.toFixed(2)}× · ` : ''}${r.pass ? 'meets' : 'misses'} the target`;
+      : r.target.kind === 'diff-max' && r.figure !== null
+        ? `difference of the medians ${r.figure >= 0 ? '+' : ''}${formatValue(r.figure, r.unit)} · ${r.pass ? 'meets' : 'misses'} the target`
+        : `${r.ratio !== null ? `ratio ${r.ratio.toFixed(2)}× · ` : ''}${r.pass ? 'meets' : 'misses'} the target`;
   out.push(
     `<text x="10" y="${height - 8}" fill="${r.pass ? COLORS.pass : COLORS.fail}" font-weight="bold">${escapeXml(verdict)}</text>`,
     '</svg>',

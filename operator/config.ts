@@ -53,11 +53,33 @@ export interface OperatorConfig {
     readonly retryPeriodMs: number;
   };
   readonly emcoOrchestratorUrl?: string;
+  /** EMCO's gRPC action-controller service (`contextupdate`), off unless enabled. */
+  readonly grpc: GrpcConfig;
   readonly workers: number;
   readonly resyncMs: number;
   /** How long deletion waits for a cancelled run to close before removing the finalizer anyway. */
   readonly deletionGraceMs: number;
   readonly logLevel: LogLevel;
+}
+
+export interface EmcoEtcdConfig {
+  /** etcd v3 endpoints of EMCO's contextdb (http:// or https:// URLs). */
+  readonly endpoints: readonly string[];
+  readonly caFile?: string;
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly username?: string;
+  /** File holding the password (never the password itself in the environment). */
+  readonly passwordFile?: string;
+  readonly timeoutMs: number;
+}
+
+export interface GrpcConfig {
+  readonly enabled: boolean;
+  readonly host: string;
+  readonly port: number;
+  /** Where app contexts are read; present whenever `enabled`. */
+  readonly etcd?: EmcoEtcdConfig;
 }
 
 /** Every variable the operator reads (the docs test compares this list with docs/configuration.md). */
@@ -88,6 +110,16 @@ export const OPERATOR_ENV_VARS = [
   'TAC_LEASE_RENEW_DEADLINE',
   'TAC_LEASE_RETRY_PERIOD',
   'TAC_EMCO_ORCHESTRATOR_URL',
+  'TAC_GRPC_ENABLED',
+  'TAC_GRPC_HOST',
+  'TAC_GRPC_PORT',
+  'TAC_EMCO_ETCD_ENDPOINTS',
+  'TAC_EMCO_ETCD_CA_FILE',
+  'TAC_EMCO_ETCD_CERT_FILE',
+  'TAC_EMCO_ETCD_KEY_FILE',
+  'TAC_EMCO_ETCD_USERNAME',
+  'TAC_EMCO_ETCD_PASSWORD_FILE',
+  'TAC_EMCO_ETCD_TIMEOUT',
   'TAC_WORKERS',
   'TAC_RESYNC_PERIOD',
   'TAC_DELETION_GRACE',
@@ -140,6 +172,75 @@ function readableFile(env: NodeJS.ProcessEnv, name: string): string | undefined 
     throw new EnvValueError(name, `cannot read ${path}`, { cause: err });
   }
   return path;
+}
+
+function etcdEndpoints(env: NodeJS.ProcessEnv): string[] {
+  const endpoints = list(env, 'TAC_EMCO_ETCD_ENDPOINTS');
+  for (const e of endpoints) {
+    let ok = false;
+    try {
+      const parsed = new URL(e);
+      ok = (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.pathname === '/';
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      throw new EnvValueError(
+        'TAC_EMCO_ETCD_ENDPOINTS',
+        `expected http(s)://host:port URLs, got ${JSON.stringify(e)}`,
+      );
+    }
+  }
+  return endpoints;
+}
+
+/** The gRPC service's settings; enabling it requires EMCO's etcd endpoints. */
+function grpcConfig(env: NodeJS.ProcessEnv): GrpcConfig {
+  const enabled = envBool(env, 'TAC_GRPC_ENABLED') ?? false;
+  const port = envString(env, 'TAC_GRPC_PORT');
+  const base = {
+    enabled,
+    host: envString(env, 'TAC_GRPC_HOST') ?? '0.0.0.0',
+    port: port === undefined ? 9065 : parsePort('TAC_GRPC_PORT', port, { allowZero: true }),
+  };
+  const endpoints = etcdEndpoints(env);
+  const certFile = readableFile(env, 'TAC_EMCO_ETCD_CERT_FILE');
+  const keyFile = readableFile(env, 'TAC_EMCO_ETCD_KEY_FILE');
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new EnvValueError(
+      'TAC_EMCO_ETCD_KEY_FILE',
+      'TAC_EMCO_ETCD_CERT_FILE and TAC_EMCO_ETCD_KEY_FILE go together',
+    );
+  }
+  const caFile = readableFile(env, 'TAC_EMCO_ETCD_CA_FILE');
+  const username = envString(env, 'TAC_EMCO_ETCD_USERNAME');
+  const passwordFile = readableFile(env, 'TAC_EMCO_ETCD_PASSWORD_FILE');
+  if ((username === undefined) !== (passwordFile === undefined)) {
+    throw new EnvValueError(
+      'TAC_EMCO_ETCD_PASSWORD_FILE',
+      'TAC_EMCO_ETCD_USERNAME and TAC_EMCO_ETCD_PASSWORD_FILE go together',
+    );
+  }
+  const timeoutMs = duration(env, 'TAC_EMCO_ETCD_TIMEOUT', 5000);
+  if (endpoints.length === 0) {
+    if (enabled) {
+      throw new EnvValueError(
+        'TAC_EMCO_ETCD_ENDPOINTS',
+        'TAC_GRPC_ENABLED needs the endpoints of EMCO etcd, where app contexts are read',
+      );
+    }
+    return Object.freeze(base);
+  }
+  return Object.freeze({
+    ...base,
+    etcd: Object.freeze({
+      endpoints: Object.freeze(endpoints),
+      ...(caFile !== undefined ? { caFile } : {}),
+      ...(certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : {}),
+      ...(username !== undefined && passwordFile !== undefined ? { username, passwordFile } : {}),
+      timeoutMs,
+    }),
+  });
 }
 
 /** Builds the config; throws EnvValueError naming the variable for any unusable value. */
@@ -222,6 +323,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       retryPeriodMs,
     }),
     ...(emcoOrchestratorUrl !== undefined ? { emcoOrchestratorUrl } : {}),
+    grpc: grpcConfig(env),
     workers: envPositiveInt(env, 'TAC_WORKERS') ?? 4,
     resyncMs: duration(env, 'TAC_RESYNC_PERIOD', 10 * 60_000),
     deletionGraceMs: duration(env, 'TAC_DELETION_GRACE', 30_000),

@@ -21,6 +21,7 @@ import { Lifecycle } from './lifecycle/lifecycle-service.js';
 import { createOperatorMetrics, type OperatorMetrics } from './metrics.js';
 import { forgetEmcoIntent, observeEmcoIntent } from './emco-gauge.js';
 import type { IntentStore, LifecycleService } from './ports.js';
+import { createActionController } from './grpc/action-controller.js';
 import { createRestServer } from './rest/server.js';
 import { Invoker } from './runs/invoke.js';
 import { TemporalGateway } from './temporal/temporal-gateway.js';
@@ -37,6 +38,8 @@ export interface Operator {
   stop(): Promise<void>;
   /** The REST port actually bound (useful with port 0). */
   restPort(): number;
+  /** The gRPC action-controller port actually bound (0 when it is off). */
+  grpcPort(): number;
   isLeader(): boolean;
   readonly metrics: OperatorMetrics;
   /** The internal lifecycle API (the REST lifecycle endpoint calls the same). */
@@ -175,6 +178,17 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     },
     health: { ready: () => store.synced() },
   });
+  const actionController = config.grpc.enabled
+    ? createActionController(config.grpc, {
+        lifecycle,
+        store,
+        namespace: config.defaultNamespace,
+        logger: logger.child({ component: 'grpc' }),
+        ...(config.emcoOrchestratorUrl !== undefined
+          ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }
+          : {}),
+      })
+    : undefined;
   const elector = config.leaderElection.enabled
     ? new LeaderElector(
         kc,
@@ -206,6 +220,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     lifecycle,
     store,
     restPort: () => boundPort,
+    grpcPort: () => actionController?.port() ?? 0,
     isLeader: () => ctl.leading(),
     async start() {
       // Listen first: /healthz answers while the cache syncs (/readyz says when it has), and the
@@ -213,6 +228,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       boundPort = await rest.listen(config.rest.port, config.rest.host);
       logger.info('REST API listening', { port: boundPort, host: config.rest.host });
       await informer.start();
+      // After the cache synced: an event fired on an empty cache would run no intent and succeed.
+      await actionController?.start();
       if (elector !== undefined) elector.start();
       else {
         metrics.leader.set(1);
@@ -224,6 +241,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       await ctl.stopLeading();
       if (elector !== undefined) await elector.stop();
       await rest.close();
+      await actionController?.stop();
       await informer.stop();
       waiter.close();
       await invoker.close();

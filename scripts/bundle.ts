@@ -2,9 +2,10 @@
 // esbuild. A bundle loads a fraction of @kubernetes/client-node's thousands of module files, which
 // is most of an idle operator's memory; the container images run the bundles. The worker is not
 // bundled: the Temporal SDK bundles its workflows itself and loads a native core.
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -14,6 +15,37 @@ export const BUNDLES: Record<string, string> = {
   'operator/main.ts': 'operator.mjs',
   'client/main.ts': 'workflow-client.mjs',
 };
+
+/** Folder under dist/bundle/ with the etcd3 client's .proto files (the image copies it). */
+export const ETCD3_PROTO_DIR = 'etcd3-proto';
+
+const etcd3Dir = path.join(root, 'node_modules', 'etcd3');
+
+/** etcd3 loads `${__dirname}/../proto/rpc.proto` when its connection pool module is evaluated;
+ * in the bundle that module's __dirname would be undefined, so the path is rewritten to the
+ * protos copied beside the bundle. Fails the build if the library's code no longer matches. */
+const etcd3Protos: Plugin = {
+  name: 'etcd3-protos',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]etcd3[\\/]lib[\\/]connection-pool\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const needle = '`${__dirname}/../proto/rpc.proto`';
+      if (!source.includes(needle))
+        throw new Error(`etcd3 no longer loads ${needle}; update scripts/bundle.ts`);
+      // __tacBundleDir comes from the banner (import.meta here would make esbuild treat this
+      // CommonJS file as an ES module).
+      const replacement = `require('node:path').join(__tacBundleDir, '${ETCD3_PROTO_DIR}', 'rpc.proto')`;
+      return { contents: source.replace(needle, replacement), loader: 'js' };
+    });
+  },
+};
+
+async function copyEtcd3Protos(outDir: string): Promise<void> {
+  const target = path.join(outDir, ETCD3_PROTO_DIR);
+  await mkdir(target, { recursive: true });
+  for (const file of await readdir(path.join(etcd3Dir, 'proto')))
+    if (file.endsWith('.proto')) await copyFile(path.join(etcd3Dir, 'proto', file), path.join(target, file));
+}
 
 export async function bundle(outDir = path.join(root, 'dist', 'bundle')): Promise<string[]> {
   const outputs: string[] = [];
@@ -28,13 +60,21 @@ export async function bundle(outDir = path.join(root, 'dist', 'bundle')): Promis
       target: 'node20',
       sourcemap: true,
       logLevel: 'warning',
-      // CommonJS dependencies call require(); give the ES module one.
+      // etcd3 reads its .proto files at load time: they are copied beside the bundle.
+      plugins: [etcd3Protos],
+      // CommonJS dependencies call require(); give the ES module one, and the bundle's folder.
       banner: {
-        js: "import { createRequire as __tacCreateRequire } from 'node:module'; const require = __tacCreateRequire(import.meta.url);",
+        js: [
+          "import { createRequire as __tacCreateRequire } from 'node:module';",
+          "import { fileURLToPath as __tacFileURLToPath } from 'node:url';",
+          'const require = __tacCreateRequire(import.meta.url);',
+          "const __tacBundleDir = __tacFileURLToPath(new URL('.', import.meta.url));",
+        ].join(' '),
       },
     });
     outputs.push(outfile);
   }
+  await copyEtcd3Protos(outDir);
   return outputs;
 }
 

@@ -1,7 +1,8 @@
 // `npm run demo`: the TAC hello world end to end on one machine. Brings up (or uses) a Kubernetes
 // API server and a Temporal server, runs the operator, workflow client and worker, applies the
 // hello-world intents with kubectl, fires pre-install and post-install through the REST API as an
-// orchestrator would, shows progress, and prints every intent's status.
+// orchestrator would, then once more over gRPC as EMCO's orchestrator does (an app context in a
+// stand-in for EMCO's etcd), shows progress, and prints every intent's status.
 //   npm run demo              keeps running until Ctrl-C, printing how to poke at it
 //   npm run demo -- --once    exits when done (0 when every intent succeeded) and cleans up
 //   npm run demo -- --cluster the same with the Helm chart on a real local cluster (root; see
@@ -14,7 +15,9 @@ import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import type { TemporalActionIntent } from '../common/model/types.js';
 import { REPO_ROOT, provision, startEnv, type RunningEnv } from '../testenv/env.js';
+import { freePort } from '../testenv/ports.js';
 import { startPrograms, type RunningPrograms } from '../testenv/programs.js';
+import { contextUpdateClient } from './contextupdate-client.js';
 import { runClusterDemo } from './demo-cluster.js';
 import {
   DIG,
@@ -24,7 +27,9 @@ import {
   say,
   step,
   waitRunsClosed,
+  watchProgress,
 } from './demo-shared.js';
+import { startEmcoEtcd, type EmcoEtcd } from './emco-etcd.js';
 
 const once = process.argv.includes('--once');
 
@@ -90,6 +95,65 @@ async function helloWorldIntents(clientPort: number): Promise<string> {
     .join('\n');
 }
 
+interface GrpcDemo {
+  etcd: EmcoEtcd;
+  port: number;
+  /** Operator settings that turn the gRPC action controller on, reading app contexts from `etcd`. */
+  operatorEnv: Record<string, string>;
+}
+
+/** A stand-in for EMCO's etcd and a port for the operator's gRPC action controller. */
+async function prepareGrpc(cleanups: (() => Promise<void>)[]): Promise<GrpcDemo> {
+  const etcd = await startEmcoEtcd();
+  cleanups.push(() => etcd.stop());
+  const port = await freePort();
+  return {
+    etcd,
+    port,
+    operatorEnv: {
+      TAC_GRPC_ENABLED: 'true',
+      TAC_GRPC_HOST: '127.0.0.1',
+      TAC_GRPC_PORT: String(port),
+      TAC_EMCO_ETCD_ENDPOINTS: etcd.endpoint,
+    },
+  };
+}
+
+/**
+ * What EMCO's orchestrator does when it instantiates the DIG: it stores a new app context in its
+ * etcd, calls UpdateAppContext (pre-install hooks), deploys, then calls PostEvent(INSTANTIATE)
+ * (post-install hooks). True when both calls succeeded.
+ */
+async function driveOverGrpc(g: GrpcDemo, api: CustomObjectsApi): Promise<boolean> {
+  const appContext = await g.etcd.writeAppContext(DIG);
+  say(
+    `    app context ${appContext} written to EMCO's etcd (${g.etcd.endpoint}) for ${DIG.deploymentIntentGroup}`,
+  );
+  const client = contextUpdateClient(`127.0.0.1:${g.port}`, 180_000);
+  try {
+    await client.ready(30_000);
+    say(
+      `    /contextupdate/UpdateAppContext {app_context: "${appContext}", update_from_appContext: "<nil>"}`,
+    );
+    const pre = client.updateAppContext(appContext, '<nil>', 'tac');
+    await watchProgress(api, pre);
+    const update = await pre;
+    say(
+      `    → ${update.error !== undefined ? `gRPC error: ${update.error.details}` : JSON.stringify(update.response)}`,
+    );
+    say(`    /contextupdate/PostEvent {app_context: "${appContext}", event_type: INSTANTIATE}`);
+    const postCall = client.postEvent(appContext, 'INSTANTIATE');
+    await watchProgress(api, postCall);
+    const post = await postCall;
+    say(
+      `    → ${post.error !== undefined ? `gRPC error: ${post.error.details}` : JSON.stringify(post.response)}`,
+    );
+    return update.response?.app_context_updated === true && post.response?.success === true;
+  } finally {
+    client.close();
+  }
+}
+
 async function main(): Promise<number> {
   if (process.argv.includes('--cluster')) return runClusterDemo({ once });
   const started = Date.now();
@@ -117,6 +181,8 @@ async function main(): Promise<number> {
     ]);
     await kubectl(t, ['create', 'namespace', NAMESPACE]).catch(() => '');
 
+    const grpc = await prepareGrpc(cleanups);
+
     step('Starting the worker, the workflow client and the operator');
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'tac-demo-logs-'));
     cleanups.push(() => rm(logDir, { recursive: true, force: true }));
@@ -127,7 +193,7 @@ async function main(): Promise<number> {
       ...(t.temporalUiUrl !== undefined ? { temporalUiUrl: t.temporalUiUrl } : {}),
       namespace: NAMESPACE,
       logDir,
-      extraOperatorEnv: { TAC_LEADER_ELECT: 'false' },
+      extraOperatorEnv: { TAC_LEADER_ELECT: 'false', ...grpc.operatorEnv },
     });
     cleanups.push(() => programs.stop());
     say(
@@ -143,6 +209,8 @@ async function main(): Promise<number> {
     kc.loadFromFile(t.kubeconfigPath);
     const api = kc.makeApiClient(CustomObjectsApi);
     let ok = await fireHelloWorld(api, programs.operatorUrl);
+    step(`Driving the same hooks over gRPC as EMCO's orchestrator does (contextupdate on port ${grpc.port})`);
+    ok &&= await driveOverGrpc(grpc, api);
     await waitRunsClosed(api);
     step('Status of every intent');
     ok = (await printStatusTable(api, t.temporalAddress, t.temporalNamespace)) && ok;

@@ -57,7 +57,7 @@ function lifecycleUrl(restUrl: string, dig: string): string {
 }
 
 /** Fires pre-install on `dig` and waits for the answer; checks every intent succeeded. Returns ms. */
-async function fireEvent(
+export async function fireEvent(
   restUrl: string,
   dig: string,
   expectIntents: number,
@@ -102,7 +102,7 @@ async function directRuns(ctx: BenchContext, count: number): Promise<number> {
  * reconciled. Every sample fires its own DIG, whose intents have never run, so no sample depends
  * on the run history an earlier sample left behind.
  */
-async function prepareDigs(
+export async function prepareDigs(
   ctx: BenchContext,
   prefix: string,
   digs: number,
@@ -126,7 +126,7 @@ async function prepareDigs(
   return names;
 }
 
-async function alternate(
+export async function alternate(
   rounds: { warmup: number; samples: number },
   measured: (i: number) => Promise<number>,
   baseline: () => Promise<number>,

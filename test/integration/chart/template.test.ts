@@ -287,6 +287,56 @@ describe('chart: helm template', () => {
     });
   });
 
+  it("serves EMCO's gRPC action controller only when enabled: port, Service, NetworkPolicy and etcd settings", async () => {
+    const off = await render();
+    expect(container(find(off, 'Deployment', OPERATOR)).ports?.map((p) => p.name)).to.deep.equal(['http']);
+    expect(
+      [...envOf(find(off, 'Deployment', OPERATOR)).keys()].filter((k) => /GRPC|ETCD/.test(k)),
+    ).to.deep.equal([]);
+    const refused = await template({ operator: { grpc: { enabled: true } } });
+    expect(refused.stderr).to.match(/operator\.grpc\.emcoEtcd\.endpoints is required/);
+
+    const objects = await render(everythingOn());
+    const deployment = find(objects, 'Deployment', OPERATOR);
+    expect(container(deployment).ports).to.deep.include({
+      name: 'grpc',
+      containerPort: 9065,
+      protocol: 'TCP',
+    });
+    const env = envOf(deployment);
+    expect(Object.fromEntries([...env.entries()].filter(([k]) => /GRPC|ETCD/.test(k)))).to.deep.equal({
+      TAC_GRPC_ENABLED: 'true',
+      TAC_GRPC_PORT: '9065',
+      TAC_EMCO_ETCD_ENDPOINTS: 'https://etcd.emco:2379',
+      TAC_EMCO_ETCD_TIMEOUT: '5s',
+      TAC_EMCO_ETCD_CA_FILE: '/etc/tac/emco-etcd/tls/ca.crt',
+      TAC_EMCO_ETCD_CERT_FILE: '/etc/tac/emco-etcd/tls/tls.crt',
+      TAC_EMCO_ETCD_KEY_FILE: '/etc/tac/emco-etcd/tls/tls.key',
+      TAC_EMCO_ETCD_USERNAME: 'tac',
+      TAC_EMCO_ETCD_PASSWORD_FILE: '/etc/tac/emco-etcd/password/password',
+    });
+    expect(mountPaths(deployment)).to.include.members([
+      '/etc/tac/emco-etcd/tls',
+      '/etc/tac/emco-etcd/password',
+    ]);
+    expect(volumeNames(deployment)).to.include.members(['emco-etcd-tls', 'emco-etcd-password']);
+    const service = find(objects, 'Service', OPERATOR).spec as { ports: Record<string, unknown>[] };
+    expect(service.ports).to.deep.include({
+      name: 'grpc',
+      port: 9065,
+      targetPort: 'grpc',
+      protocol: 'TCP',
+      appProtocol: 'kubernetes.io/h2c',
+    });
+    const policy = find(objects, 'NetworkPolicy', OPERATOR).spec as {
+      ingress: { ports: { port: string }[]; from?: unknown[] }[];
+    };
+    expect(policy.ingress.map((r) => r.ports[0]?.port)).to.deep.equal(['http', 'grpc']);
+    expect(policy.ingress[1]?.from).to.deep.equal([
+      { podSelector: { matchLabels: { app: 'orchestrator' } } },
+    ]);
+  });
+
   it('renders a PodDisruptionBudget only when enabled', async () => {
     expect(ofKind(await render(), 'PodDisruptionBudget')).to.have.length(0);
     const objects = await render({

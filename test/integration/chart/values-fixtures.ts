@@ -24,6 +24,15 @@ export function everythingOn(): Record<string, unknown> {
       rest: { auth: { enabled: true }, tls: { enabled: true, secretName: 'operator-rest-tls' } },
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
       emcoOrchestratorUrl: 'http://orchestrator.emco:9015',
+      grpc: {
+        enabled: true,
+        emcoEtcd: {
+          endpoints: ['https://etcd.emco:2379'],
+          tls: { secretName: 'emco-etcd-tls', clientCertificate: true },
+          username: 'tac',
+          passwordSecret: 'emco-etcd-password',
+        },
+      },
       invoke: { allowedClientEndpoints: ['*.workflow-clients.svc.cluster.local', 'legacy-client:9090'] },
       podAnnotations: { team: 'tac' },
     },
@@ -52,7 +61,10 @@ export function everythingOn(): Record<string, unknown> {
     },
     networkPolicy: {
       enabled: true,
-      operator: { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'emco' } } }] },
+      operator: {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'emco' } } }],
+        grpcFrom: [{ podSelector: { matchLabels: { app: 'orchestrator' } } }],
+      },
       workflowClient: {
         extraFrom: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
       },

@@ -140,6 +140,23 @@ describe('benchmark verdicts', () => {
     expect(r.pass).to.equal(true);
   });
 
+  it('judges the difference of the medians against a difference target', () => {
+    const diff = {
+      ...ratioSamples,
+      id: 'grpc-hook',
+      target: { kind: 'diff-max' as const, value: 5, text: 'median ≤ baseline + 5 ms' },
+      measured: { values: [14, 15, 16], warmup: 1, description: 'gRPC' },
+      baseline: { values: [10, 11, 12], warmup: 1, description: 'REST' },
+    };
+    const r = evaluate(diff);
+    expect(r.figure).to.equal(4);
+    expect(r.pass).to.equal(true);
+    expect(check(result([r]))).to.equal('');
+    const slow = evaluate({ ...diff, measured: { ...diff.measured, values: [17, 18, 19] } });
+    expect(slow.figure).to.equal(7);
+    expect(slow.pass).to.equal(false);
+  });
+
   it('extrapolates linearly to the nominal size, never below the larger measured point', () => {
     const base = {
       id: 'memory-10k',

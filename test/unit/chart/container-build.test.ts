@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
+import { ETCD3_PROTO_DIR } from '../../../scripts/bundle.js';
 
 // Fast checks of the build files by reading them; test/images builds and runs the images for real.
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -126,6 +127,7 @@ describe('container build files', () => {
     const built = [
       'dist/bundle/operator.mjs',
       'dist/bundle/workflow-client.mjs',
+      `dist/bundle/${ETCD3_PROTO_DIR}`,
       'dist/common',
       'dist/worker',
     ];
