@@ -2,6 +2,8 @@
 // environment recorded in .testenv/env.json, reused while it is alive.
 import { rm } from 'node:fs/promises';
 import { clusterAlive, startCluster, stopRecordedCluster } from './cluster/cluster.js';
+import { linkExists } from './cluster/network.js';
+import { CLUSTER_PLAN } from './cluster/plan.js';
 import { ENV_FILE, envAlive, readRecordedEnv, recordEnv, startEnv, stopRecordedEnv } from './env.js';
 import type { EnvInfo } from './types.js';
 
@@ -49,6 +51,13 @@ async function down(): Promise<void> {
   const existing = await readRecordedEnv();
   if (existing === undefined) {
     log('[testenv] no recorded environment');
+    if (await linkExists(CLUSTER_PLAN.bridge)) {
+      log(
+        `[testenv] but the bridge ${CLUSTER_PLAN.bridge} exists: a cluster was killed before it was recorded or torn down; ` +
+          'see "Cleaning up by hand" in docs/testing.md',
+      );
+      process.exitCode = 1;
+    }
     return;
   }
   await stopRecorded(existing);
