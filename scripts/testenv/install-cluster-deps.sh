@@ -26,5 +26,5 @@ fi
 echo "[install-cluster-deps] installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+apt-get install -y -qq "${missing[@]}" >&2
 echo "[install-cluster-deps] installed ${missing[*]}" >&2
