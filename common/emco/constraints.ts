@@ -1,6 +1,7 @@
 // Owns the value rules an intent must meet, shared by REST validation (validate.ts) and the CRD's
 // OpenAPI schema (crds/…yaml states the same patterns and bounds; a unit test keeps them equal).
-export { DURATION_STRING_PATTERN } from './go-duration.js';
+export { DURATION_STRING_PATTERN } from '../domain/go-duration.js';
+export { MAX_TIMEOUT_SECONDS } from '../domain/durations.js';
 
 /** EMCO TAC's six hook types, in the order EMCO's schema lists them. */
 export const EMCO_HOOK_TYPES = [
@@ -48,6 +49,3 @@ export const WORKFLOW_CLIENT_NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
 
 /** Largest integer a JS reader (JSON.parse) gets exactly: bigger durations are stored as strings. */
 export const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
-
-/** hookBlockingTimeout in whole seconds must still fit int64 nanoseconds. */
-export const MAX_TIMEOUT_SECONDS = 9_223_372_036;

@@ -1,6 +1,7 @@
 // Owns the control loop: informer events enqueue keys (and wake lifecycle waiters), the work queue
 // runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
 // only while this process leads.
+import { objectKey } from '../../common/domain/keys.js';
 import type { Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import type { CacheWaiter } from '../kube/cache-waiter.js';
@@ -20,10 +21,6 @@ export interface ControllerDeps {
   resyncMs: number;
 }
 
-export function keyOf(obj: TemporalActionIntent): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-}
-
 export class Controller {
   private queue: WorkQueue | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
@@ -32,13 +29,13 @@ export class Controller {
 
   /** Cache event hook: always wakes waiters; enqueues only while leading. */
   onChange(obj: TemporalActionIntent): void {
-    const key = keyOf(obj);
+    const key = objectKey(obj);
     this.deps.waiter.notify(key);
     this.queue?.add(key);
   }
 
   onDelete(obj: TemporalActionIntent): void {
-    const key = keyOf(obj);
+    const key = objectKey(obj);
     this.deps.waiter.notify(key);
     this.deps.watcher.forget(key);
   }
@@ -72,7 +69,7 @@ export class Controller {
   }
 
   private resyncAll(): void {
-    for (const obj of this.deps.list()) this.queue?.add(keyOf(obj));
+    for (const obj of this.deps.list()) this.queue?.add(objectKey(obj));
   }
 
   /** Stops reconciling (on losing leadership or shutdown); waits for reconciles in flight. */

@@ -3,48 +3,15 @@
 // whether status changed at all. The reconciler carries the decisions out.
 import { isDeepStrictEqual } from 'node:util';
 import type { Condition, Run, RunPhase, TaiStatus, TemporalActionIntent } from '../../common/model/types.js';
-import { parseGoDuration } from '../../common/emco/go-duration.js';
-import {
-  RERUN_ANNOTATION,
-  RUN_REQUEST_ANNOTATION,
-  deterministicWorkflowId,
-  manualRunId,
-  parseRunRequest,
-} from '../runs/run-identity.js';
+import { ANNOTATION_RUN_REQUEST, ANNOTATION_RUN_REQUESTED_AT } from '../../common/domain/annotations.js';
+import { timeoutMs } from '../../common/domain/durations.js';
+import { HISTORY_LIMIT, activeRun, isTerminal, knownRun } from '../../common/domain/runs.js';
+import { deterministicWorkflowId, manualRunId, parseRunRequest } from '../runs/run-identity.js';
 import { setCondition } from './conditions.js';
-
-export const MAX_HISTORY = 10;
-export const TERMINAL_PHASES: readonly RunPhase[] = [
-  'Succeeded',
-  'Failed',
-  'TimedOut',
-  'Cancelled',
-  'Terminated',
-];
-
-export function isTerminal(phase: RunPhase | undefined): boolean {
-  return phase !== undefined && TERMINAL_PHASES.includes(phase);
-}
-
-/** The run in flight (Pending or Running), if any. */
-export function activeRun(status: TaiStatus | undefined): Run | undefined {
-  const run = status?.lastRun;
-  return run !== undefined && !isTerminal(run.phase) ? run : undefined;
-}
-
-/** Whether a run with this id was ever recorded (last run or history). */
-export function knownRun(status: TaiStatus | undefined, id: string): Run | undefined {
-  if (status?.lastRun?.id === id) return status.lastRun;
-  return status?.history?.find((r) => r.id === id);
-}
 
 /** The hook's blocking timeout in ms: spec.hookBlockingTimeout (seconds or duration) or the default. */
 export function blockingTimeoutMs(intent: TemporalActionIntent, defaultMs: number): number {
-  const t = intent.spec.hookBlockingTimeout;
-  if (t === undefined || t === null) return defaultMs;
-  if (typeof t === 'number') return t * 1000;
-  if (/^\d+$/.test(t)) return Number(t) * 1000;
-  return Number(parseGoDuration(t) / 1_000_000n);
+  return timeoutMs(intent.spec.hookBlockingTimeout, defaultMs);
 }
 
 export interface RunPlan {
@@ -67,7 +34,7 @@ export function nextRun(intent: TemporalActionIntent, now: Date): RunPlan | unde
   const workflowIdFor = (runId: string): string =>
     fixedId !== '' ? fixedId : deterministicWorkflowId(ns, name, runId);
   const annotations = intent.metadata?.annotations ?? {};
-  const request = parseRunRequest(annotations[RUN_REQUEST_ANNOTATION]);
+  const request = parseRunRequest(annotations[ANNOTATION_RUN_REQUEST]);
   if (request !== undefined && knownRun(status, request.id) === undefined) {
     return {
       run: {
@@ -87,7 +54,7 @@ export function nextRun(intent: TemporalActionIntent, now: Date): RunPlan | unde
       },
     };
   }
-  const rerun = annotations[RERUN_ANNOTATION];
+  const rerun = annotations[ANNOTATION_RUN_REQUESTED_AT];
   if (rerun !== undefined && rerun !== '' && rerun !== status?.lastHandledRunRequest) {
     const id = manualRunId(rerun);
     return {
@@ -110,7 +77,7 @@ export function nextRun(intent: TemporalActionIntent, now: Date): RunPlan | unde
 export function startRun(status: TaiStatus | undefined, plan: RunPlan): TaiStatus {
   const previous = status?.lastRun;
   const history =
-    previous !== undefined ? [previous, ...(status?.history ?? [])].slice(0, MAX_HISTORY) : status?.history;
+    previous !== undefined ? [previous, ...(status?.history ?? [])].slice(0, HISTORY_LIMIT) : status?.history;
   return {
     ...status,
     lastRun: plan.run,

@@ -1,6 +1,9 @@
 // Owns one reconcile of one intent: observe (cache, Temporal), decide (planner), act (invoke,
 // cancel, finalizers, events), and write status once when it changed. Runs only on the leader.
 import { randomUUID } from 'node:crypto';
+import { ANNOTATION_SKIP_CLEANUP, FINALIZER, RUN_ID_MEMO_KEY } from '../../common/domain/annotations.js';
+import { splitKey } from '../../common/domain/keys.js';
+import { activeRun, isTerminal } from '../../common/domain/runs.js';
 import { errorFields, type Logger } from '../../common/log.js';
 import type { Run, TaiStatus, TemporalActionIntent } from '../../common/model/types.js';
 import type { EventSink } from '../kube/event-recorder.js';
@@ -9,15 +12,12 @@ import type { OperatorMetrics } from '../metrics.js';
 import { StoreError } from '../ports.js';
 import { endpointAllowed, type Invoker } from '../runs/invoke.js';
 import { invokeBody } from '../runs/invoke-body.js';
-import { RUN_ID_MEMO_KEY } from '../runs/run-identity.js';
 import { failureMessage, isClosed, type TemporalGateway } from '../temporal/temporal-gateway.js';
 import type { ReconcileResult } from './work-queue.js';
 import {
-  activeRun,
   blockingTimeoutMs,
   finalizeStatus,
   finishRun,
-  isTerminal,
   nextRun,
   phaseForWorkflowStatus,
   runDeadline,
@@ -26,10 +26,6 @@ import {
   updateRun,
 } from './planner.js';
 import type { RunWatcher } from './run-watcher.js';
-
-export const FINALIZER = 'tac.emco.io/run-cleanup';
-/** Set to "true" to let a deleted intent go at once, without cancelling its run. */
-export const SKIP_CLEANUP_ANNOTATION = 'tac.emco.io/skip-cleanup';
 
 /** How often a followed run is re-checked even without news (a watch is the main signal). */
 const FOLLOW_RESYNC_MS = 60_000;
@@ -53,11 +49,6 @@ export interface ReconcilerDeps {
     emcoOrchestratorUrl?: string;
   };
   now?: () => Date;
-}
-
-export function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return [key.slice(0, i), key.slice(i + 1)];
 }
 
 export class Reconciler {
@@ -343,7 +334,7 @@ export class Reconciler {
     const name = meta.name ?? '';
     if (!(meta.finalizers ?? []).includes(FINALIZER)) return undefined;
     const run = activeRun(intent.status);
-    const skip = meta.annotations?.[SKIP_CLEANUP_ANNOTATION] === 'true';
+    const skip = meta.annotations?.[ANNOTATION_SKIP_CLEANUP] === 'true';
     if (run?.workflowId !== undefined && run.phase === 'Running' && !skip) {
       const ref = { workflowId: run.workflowId, ...(run.runId !== undefined ? { runId: run.runId } : {}) };
       const deletedAt = Date.parse(String(meta.deletionTimestamp));

@@ -4,7 +4,8 @@
 import type { DigRef } from '../../common/emco/types.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import type { IntentStore } from '../ports.js';
-import { runOrder } from '../lifecycle/hooks.js';
+import { objectKey } from '../../common/domain/keys.js';
+import { runOrder } from '../../common/domain/runs.js';
 import type { IntentClient } from './intent-client.js';
 
 export interface IntentCache {
@@ -16,10 +17,6 @@ export interface IntentCache {
 
 export function digKey(dig: DigRef): string {
   return JSON.stringify([dig.project, dig.compositeApp, dig.compositeAppVersion, dig.deploymentIntentGroup]);
-}
-
-function objectKey(obj: TemporalActionIntent): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 export class KubeIntentStore implements IntentStore {

@@ -4,14 +4,16 @@
 // failed blocking intent. It never starts a workflow itself: the reconciler does.
 import { randomUUID } from 'node:crypto';
 import { errorFields, type Logger } from '../../common/log.js';
-import { EMCO_NAME_ANNOTATION, type Run, type TemporalActionIntent } from '../../common/model/types.js';
-import { activeRun, blockingTimeoutMs, isTerminal, knownRun } from '../controller/planner.js';
+import { type Run, type TemporalActionIntent } from '../../common/model/types.js';
+import { ANNOTATION_NAME, ANNOTATION_RUN_REQUEST } from '../../common/domain/annotations.js';
+import { timeoutMs } from '../../common/domain/durations.js';
+import { objectKey } from '../../common/domain/keys.js';
+import { activeRun, isTerminal, knownRun, runOrder, sameHook } from '../../common/domain/runs.js';
 import type { CacheWaiter } from '../kube/cache-waiter.js';
 import type { IntentClient } from '../kube/intent-client.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { EventOutcome, IntentOutcome, IntentStore, LifecycleEvent, LifecycleService } from '../ports.js';
-import { RUN_REQUEST_ANNOTATION, parseRunRequest, type RunRequest } from '../runs/run-identity.js';
-import { runOrder, sameHook } from './hooks.js';
+import { parseRunRequest, type RunRequest } from '../runs/run-identity.js';
 
 /** Outcomes kept for polling callers (oldest dropped first). */
 const MAX_REMEMBERED = 1000;
@@ -28,8 +30,6 @@ export interface LifecycleDeps {
   metrics?: OperatorMetrics;
   config: { defaultBlockingTimeoutMs: number; invokeTimeoutMs: number };
 }
-
-const key = (i: TemporalActionIntent): string => `${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`;
 
 export class Lifecycle implements LifecycleService {
   private readonly outcomes = new Map<string, EventOutcome>();
@@ -77,7 +77,7 @@ export class Lifecycle implements LifecycleService {
       startTime: new Date().toISOString(),
     };
     this.remember(outcome);
-    log.info('Lifecycle event started', { intents: intents.map(key) });
+    log.info('Lifecycle event started', { intents: intents.map(objectKey) });
     for (const intent of intents) {
       if (!outcome.succeeded) {
         outcome.intents.push(
@@ -118,7 +118,7 @@ export class Lifecycle implements LifecycleService {
   ): Promise<IntentOutcome> {
     const ns = intent.metadata?.namespace ?? '';
     const name = intent.metadata?.name ?? '';
-    const k = key(intent);
+    const k = objectKey(intent);
     const blocking = intent.spec.hookBlocking === true;
     if (knownRun(intent.status, event.eventId) === undefined) {
       const request: RunRequest = {
@@ -131,7 +131,7 @@ export class Lifecycle implements LifecycleService {
       };
       try {
         const patched = await this.deps.client.patchMetadata(ns, name, {
-          annotations: { [RUN_REQUEST_ANNOTATION]: JSON.stringify(request) },
+          annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
         });
         this.deps.remember?.(patched);
       } catch (err) {
@@ -144,20 +144,20 @@ export class Lifecycle implements LifecycleService {
     }
     const busyMs =
       activeRun(intent.status) !== undefined
-        ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs)
+        ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs)
         : 0;
     const budget =
       this.deps.config.invokeTimeoutMs +
       WAIT_MARGIN_MS +
       busyMs +
-      (blocking ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs) : 0);
+      (blocking ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs) : 0);
     let superseded = false;
     const settled = (): boolean => {
       const current = this.deps.store.get(ns, name);
       if (current === undefined) return true;
       const run = knownRun(current.status, event.eventId);
       if (run !== undefined) return isTerminal(run.phase) || (!blocking && run.phase === 'Running');
-      const pending = parseRunRequest(current.metadata?.annotations?.[RUN_REQUEST_ANNOTATION]);
+      const pending = parseRunRequest(current.metadata?.annotations?.[ANNOTATION_RUN_REQUEST]);
       superseded = pending !== undefined && pending.id !== event.eventId;
       return superseded;
     };
@@ -201,7 +201,7 @@ export class Lifecycle implements LifecycleService {
     o: { phase: IntentOutcome['phase']; run?: Run; message?: string; blocking?: boolean },
   ): IntentOutcome {
     return {
-      intent: intent.metadata?.annotations?.[EMCO_NAME_ANNOTATION] ?? intent.metadata?.name ?? '',
+      intent: intent.metadata?.annotations?.[ANNOTATION_NAME] ?? intent.metadata?.name ?? '',
       namespace: intent.metadata?.namespace ?? '',
       resourceName: intent.metadata?.name ?? '',
       blocking: o.blocking ?? intent.spec.hookBlocking === true,

@@ -12,13 +12,14 @@ import {
   resourceToTacIntent,
   tacIntentToResource,
 } from '../../common/model/convert.js';
+import { objectKey } from '../../common/domain/keys.js';
 import { errorFields } from '../../common/log.js';
 import {
   ANNOTATION_DESCRIPTION,
   ANNOTATION_NAME,
   ANNOTATION_USER_DATA1,
   ANNOTATION_USER_DATA2,
-} from '../../common/model/constants.js';
+} from '../../common/domain/annotations.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import { StoreError } from '../ports.js';
 import { digOf, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
@@ -113,11 +114,9 @@ export function asTacIntent(obj: TemporalActionIntent): TacIntent {
     return resourceToTacIntent(obj).intent;
   } catch (err) {
     if (err instanceof ResourceConversionError) {
-      throw new HttpError(
-        500,
-        `intent ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''} cannot be shown as an EMCO intent: ${err.message}`,
-        { cause: err },
-      );
+      throw new HttpError(500, `intent ${objectKey(obj)} cannot be shown as an EMCO intent: ${err.message}`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -196,7 +195,7 @@ export function intentRoutes(s: RestServices): RouteDef[] {
         items.push(canonicalJson(obj, canonicalText));
       } catch (err) {
         ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
-          resource: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
+          resource: `${objectKey(obj)}`,
           ...errorFields(err),
         });
       }

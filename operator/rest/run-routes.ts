@@ -4,7 +4,7 @@
 import { EmcoDecodeError } from '../../common/emco/decode-error.js';
 import { decodeCancelRequest, decodeStatusQuery } from '../../common/emco/decode.js';
 import { parseStatusQueryString, StatusQueryError } from '../../common/emco/status-query.js';
-import { TimeoutValueError, timeoutToNanos } from '../../common/emco/timeout.js';
+import { TimeoutValueError, timeoutToNanos } from '../../common/domain/durations.js';
 import type { CancelRequest, StatusQuery } from '../../common/emco/types.js';
 import { failureMessage } from '../temporal/temporal-gateway.js';
 import { digOf, findIntent } from './intent-lookup.js';

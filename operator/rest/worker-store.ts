@@ -1,6 +1,8 @@
 // Owns where worker intents (EMCO's workers sub-API) live: a JSON array in the annotation
 // `tac.emco.io/workers` of their TAC intent resource, in insertion order. Writes replace the
 // resource with its resourceVersion and retry on conflicts, so concurrent edits are not lost.
+import { ANNOTATION_WORKERS } from '../../common/domain/annotations.js';
+import { objectKey } from '../../common/domain/keys.js';
 import { readFirstValue, toBytes } from '../../common/emco/json-scanner.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import { StoreError } from '../ports.js';
@@ -8,13 +10,11 @@ import { HttpError } from './reply.js';
 import type { RestServices } from './route-types.js';
 import { encodeWorkerList, workerFromNode, type WorkerIntent } from './worker-intent.js';
 
-export const WORKERS_ANNOTATION = 'tac.emco.io/workers';
-
 const MAX_ATTEMPTS = 5;
 
 /** The workers recorded on an intent (empty when none). Throws HttpError 500 for a damaged annotation. */
 export function readWorkers(obj: TemporalActionIntent): WorkerIntent[] {
-  const text = obj.metadata?.annotations?.[WORKERS_ANNOTATION];
+  const text = obj.metadata?.annotations?.[ANNOTATION_WORKERS];
   if (text === undefined || text.trim() === '' || text.trim() === 'null') return [];
   try {
     const node = readFirstValue(toBytes(text));
@@ -23,7 +23,7 @@ export function readWorkers(obj: TemporalActionIntent): WorkerIntent[] {
   } catch (err) {
     throw new HttpError(
       500,
-      `the ${WORKERS_ANNOTATION} annotation of ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''} is damaged: ${err instanceof Error ? err.message : String(err)}`,
+      `the ${ANNOTATION_WORKERS} annotation of ${objectKey(obj)} is damaged: ${err instanceof Error ? err.message : String(err)}`,
       { cause: err },
     );
   }
@@ -35,8 +35,8 @@ export function withWorkers(
   workers: readonly WorkerIntent[],
 ): TemporalActionIntent {
   const annotations = { ...(obj.metadata?.annotations ?? {}) };
-  if (workers.length === 0) delete annotations[WORKERS_ANNOTATION];
-  else annotations[WORKERS_ANNOTATION] = encodeWorkerList(workers);
+  if (workers.length === 0) delete annotations[ANNOTATION_WORKERS];
+  else annotations[ANNOTATION_WORKERS] = encodeWorkerList(workers);
   return { ...obj, metadata: { ...obj.metadata, annotations } };
 }
 

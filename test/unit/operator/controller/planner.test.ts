@@ -5,14 +5,17 @@ import {
   computeConditions,
   finalizeStatus,
   finishRun,
-  MAX_HISTORY,
   nextRun,
   phaseForWorkflowStatus,
   runDeadline,
   startRun,
   statusChanged,
 } from '../../../../operator/controller/planner.js';
-import { RERUN_ANNOTATION, RUN_REQUEST_ANNOTATION } from '../../../../operator/runs/run-identity.js';
+import {
+  ANNOTATION_RUN_REQUEST as RUN_REQUEST_ANNOTATION,
+  ANNOTATION_RUN_REQUESTED_AT as RERUN_ANNOTATION,
+} from '../../../../common/domain/annotations.js';
+import { HISTORY_LIMIT as MAX_HISTORY } from '../../../../common/domain/runs.js';
 import { intent } from '../../../support/builders.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
