@@ -9,8 +9,6 @@ import { ANNOTATION_NAME, ANNOTATION_RUN_REQUEST } from '../../common/domain/ann
 import { timeoutMs } from '../../common/domain/durations.js';
 import { objectKey } from '../../common/domain/keys.js';
 import { activeRun, isTerminal, knownRun, runOrder, sameHook } from '../../common/domain/runs.js';
-import type { CacheWaiter } from '../kube/cache-waiter.js';
-import type { IntentClient } from '../kube/intent-client.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { EventOutcome, IntentOutcome, IntentStore, LifecycleEvent, LifecycleService } from '../ports.js';
 import { parseRunRequest, type RunRequest } from '../runs/run-identity.js';
@@ -21,14 +19,12 @@ const MAX_REMEMBERED = 1000;
 const WAIT_MARGIN_MS = 30_000;
 
 export interface LifecycleDeps {
+  /** Requests go through the store, whose cache shows them at once (the leader in this process reacts). */
   store: IntentStore;
-  client: IntentClient;
-  /** Puts a just-written object into the cache, so the leader in this process reacts at once. */
-  remember?(obj: TemporalActionIntent): void;
-  waiter: CacheWaiter;
   logger: Logger;
   metrics?: OperatorMetrics;
-  config: { defaultBlockingTimeoutMs: number; invokeTimeoutMs: number };
+  /** `startLookupMs`: how long the operator may take to start (or confirm the start of) one run. */
+  config: { defaultBlockingTimeoutMs: number; startLookupMs: number };
 }
 
 export class Lifecycle implements LifecycleService {
@@ -130,10 +126,9 @@ export class Lifecycle implements LifecycleService {
         ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
       };
       try {
-        const patched = await this.deps.client.patchMetadata(ns, name, {
+        await this.deps.store.patchMetadata(ns, name, {
           annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
         });
-        this.deps.remember?.(patched);
       } catch (err) {
         log.warn('Could not request a run', { intent: k, ...errorFields(err) });
         return this.describe(intent, {
@@ -147,21 +142,25 @@ export class Lifecycle implements LifecycleService {
         ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs)
         : 0;
     const budget =
-      this.deps.config.invokeTimeoutMs +
+      this.deps.config.startLookupMs +
       WAIT_MARGIN_MS +
       busyMs +
       (blocking ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs) : 0);
     let superseded = false;
-    const settled = (): boolean => {
-      const current = this.deps.store.get(ns, name);
+    const settled = (current: TemporalActionIntent | undefined): boolean => {
       if (current === undefined) return true;
       const run = knownRun(current.status, event.eventId);
-      if (run !== undefined) return isTerminal(run.phase) || (!blocking && run.phase === 'Running');
+      if (run !== undefined) {
+        // An unconfirmed start (no answer from the workflow client) ends the event's wait: the
+        // operator goes on looking the workflow up, but the hook cannot count on it.
+        const unconfirmed = run.phase === 'Pending' && run.failureMessage !== undefined;
+        return isTerminal(run.phase) || (!blocking && run.phase === 'Running') || unconfirmed;
+      }
       const pending = parseRunRequest(current.metadata?.annotations?.[ANNOTATION_RUN_REQUEST]);
       superseded = pending !== undefined && pending.id !== event.eventId;
       return superseded;
     };
-    await this.deps.waiter.wait(k, settled, budget);
+    await this.deps.store.waitFor(ns, name, settled, budget);
     const current = this.deps.store.get(ns, name);
     if (current === undefined)
       return this.describe(intent, { phase: 'Failed', message: 'the intent was deleted during the event' });
@@ -178,18 +177,19 @@ export class Lifecycle implements LifecycleService {
   }
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {
-    if (!isTerminal(run.phase)) {
-      // Non-blocking and started: done for the event.
-      return this.describe(intent, { phase: 'Succeeded', run, message: 'workflow started (non-blocking)' });
+    if (run.phase === 'Pending') {
+      // The start is not confirmed (or the budget ran out first): the event cannot count on this run.
+      const message = run.failureMessage ?? 'the run had not started yet';
+      return this.describe(intent, { phase: 'Failed', run, message, blocking });
     }
-    const phase =
-      run.phase === 'Succeeded'
-        ? 'Succeeded'
-        : run.phase === 'Pending' || run.phase === 'Running'
-          ? 'Failed'
-          : run.phase;
+    if (run.phase === 'Running') {
+      // Non-blocking and started: done for the event. Blocking and still running: out of budget.
+      return blocking
+        ? this.describe(intent, { phase: 'Failed', run, message: 'the run was still running', blocking })
+        : this.describe(intent, { phase: 'Succeeded', run, message: 'workflow started (non-blocking)' });
+    }
     return this.describe(intent, {
-      phase,
+      phase: run.phase,
       run,
       ...(run.failureMessage !== undefined ? { message: run.failureMessage } : {}),
       blocking,
