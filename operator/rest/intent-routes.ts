@@ -21,11 +21,11 @@ import {
   ANNOTATION_USER_DATA2,
 } from '../../common/domain/annotations.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
-import { StoreError } from '../ports.js';
+import type { StoreError } from '../ports.js';
 import { digOf, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
 import { HttpError, jsonText, noContent, textError, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
-import { cacheMovedOn, readWorkers } from './worker-store.js';
+import { readWorkers } from './worker-store.js';
 
 export const TAC_BASE =
   '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
@@ -40,8 +40,6 @@ export const TEXT = {
   deleteNotFound: 'The requested resource not found',
   hasChildren: 'Cannot delete parent without deleting child references first',
 } as const;
-
-const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * Decodes and validates a POST/PUT body as EMCO's handlers do: 400 `empty post body` for no body,
@@ -157,28 +155,27 @@ export function intentRoutes(s: RestServices): RouteDef[] {
 
   async function write(ctx: RequestContext, dig: DigRef, intent: TacIntent): Promise<void> {
     const fresh = tacIntentToResource(dig, intent, s.namespace);
-    for (let attempt = 1; ; attempt++) {
-      const existing = findIntent(s, dig, intent.metadata.name);
-      try {
-        if (existing === undefined) {
-          await ctx.authorize({ verb: 'create', namespace: s.namespace });
-          await s.store.create(fresh);
-          ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
-        } else {
-          await s.store.replace(replacementOf(existing, fresh));
-          ctx.logger.info('Replaced TAC intent', { dig, intent: intent.metadata.name });
-        }
-        return;
-      } catch (err) {
-        const retry =
-          err instanceof StoreError &&
-          (err.kind === 'Conflict' ||
-            err.kind === 'AlreadyExists' ||
-            (err.kind === 'NotFound' && existing !== undefined));
-        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) throw storeErrorReply(err);
-        const name = existing?.metadata?.name ?? fresh.metadata?.name ?? '';
-        await cacheMovedOn(() => s.store.get(s.namespace, name), existing?.metadata?.resourceVersion);
+    let existing: TemporalActionIntent | undefined;
+    // Create and replace race with other writers: retry on the answers a newer cache resolves.
+    const retryable = (err: StoreError): boolean =>
+      err.kind === 'Conflict' ||
+      err.kind === 'AlreadyExists' ||
+      (err.kind === 'NotFound' && existing !== undefined);
+    const attempt = async (): Promise<void> => {
+      existing = findIntent(s, dig, intent.metadata.name);
+      if (existing === undefined) {
+        await ctx.authorize({ verb: 'create', namespace: s.namespace });
+        await s.store.create(fresh);
+        ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
+      } else {
+        await s.store.replace(replacementOf(existing, fresh));
+        ctx.logger.info('Replaced TAC intent', { dig, intent: intent.metadata.name });
       }
+    };
+    try {
+      await s.store.update(s.namespace, fresh.metadata.name ?? '', attempt, retryable);
+    } catch (err) {
+      throw storeErrorReply(err);
     }
   }
 

@@ -10,8 +10,6 @@ import { HttpError } from './reply.js';
 import type { RestServices } from './route-types.js';
 import { encodeWorkerList, workerFromNode, type WorkerIntent } from './worker-intent.js';
 
-const MAX_ATTEMPTS = 5;
-
 /** The workers recorded on an intent (empty when none). Throws HttpError 500 for a damaged annotation. */
 export function readWorkers(obj: TemporalActionIntent): WorkerIntent[] {
   const text = obj.metadata?.annotations?.[ANNOTATION_WORKERS];
@@ -41,8 +39,9 @@ export function withWorkers(
 }
 
 /**
- * Read-modify-write of an intent's workers. `lookup` finds the current intent (undefined → the
- * `missing` error is thrown); `change` returns the new list or throws an HttpError.
+ * Read-modify-write of an intent's workers, retried by the store on conflicts. `lookup` finds the
+ * current intent (undefined → the `missing` error is thrown); `change` returns the new list or
+ * throws an HttpError.
  */
 export async function updateWorkers(
   s: RestServices,
@@ -50,31 +49,21 @@ export async function updateWorkers(
   missing: () => HttpError,
   change: (workers: WorkerIntent[]) => WorkerIntent[],
 ): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    const obj = lookup();
-    if (obj === undefined) throw missing();
-    const next = change(readWorkers(obj));
-    try {
-      await s.store.replace(withWorkers(obj, next));
-      return;
-    } catch (err) {
-      if (err instanceof StoreError && err.kind === 'NotFound') throw missing();
-      if (!(err instanceof StoreError) || err.kind !== 'Conflict' || attempt >= MAX_ATTEMPTS) throw err;
-      await cacheMovedOn(lookup, obj.metadata?.resourceVersion);
-    }
-  }
-}
-
-/** After a conflict: waits (bounded) until the cache holds a newer version than the one written. */
-export async function cacheMovedOn(
-  lookup: () => TemporalActionIntent | undefined,
-  staleVersion: string | undefined,
-  timeoutMs = 2000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const current = lookup();
-    if (current === undefined || current.metadata?.resourceVersion !== staleVersion) return;
-    await new Promise((r) => setTimeout(r, 25));
+  const first = lookup();
+  if (first === undefined) throw missing();
+  try {
+    await s.store.update(
+      first.metadata.namespace ?? '',
+      first.metadata.name ?? '',
+      async () => {
+        const obj = lookup();
+        if (obj === undefined) throw missing();
+        await s.store.replace(withWorkers(obj, change(readWorkers(obj))));
+      },
+      (err) => err.kind === 'Conflict',
+    );
+  } catch (err) {
+    if (err instanceof StoreError && err.kind === 'NotFound') throw missing();
+    throw err;
   }
 }
