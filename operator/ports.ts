@@ -62,6 +62,8 @@ export interface LifecycleService {
   fire(event: LifecycleEvent): Promise<EventOutcome>;
   /** Outcome of an event fired earlier by this process (for async callers polling), or undefined. */
   outcome(eventId: string): EventOutcome | undefined;
+  /** Why an event fired by this process could not run at all (it threw), until it is fired again. */
+  failure(eventId: string): string | undefined;
 }
 
 /** Thrown by the store for Kubernetes API failures, classified once. */

@@ -18,10 +18,6 @@ export const HOOK_TYPES = [...EMCO_HOOK_TYPES, 'pre-terminate', 'post-terminate'
 
 export type HookType = (typeof HOOK_TYPES)[number];
 
-export function isHookType(value: string): value is HookType {
-  return (HOOK_TYPES as readonly string[]).includes(value);
-}
-
 /** EMCO's name pattern (metadata.name of every EMCO resource); ASCII only. */
 export const EMCO_NAME_PATTERN = '^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$';
 export const EMCO_NAME_MAX_LENGTH = 128;

@@ -30,11 +30,17 @@ export interface LifecycleDeps {
 export class Lifecycle implements LifecycleService {
   private readonly outcomes = new Map<string, EventOutcome>();
   private readonly inFlight = new Map<string, Promise<EventOutcome>>();
+  /** Events that threw (could not run), by id: message. */
+  private readonly failures = new Map<string, string>();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
   outcome(eventId: string): EventOutcome | undefined {
     return this.outcomes.get(eventId);
+  }
+
+  failure(eventId: string): string | undefined {
+    return this.failures.get(eventId);
   }
 
   fire(event: LifecycleEvent): Promise<EventOutcome> {
@@ -43,8 +49,17 @@ export class Lifecycle implements LifecycleService {
     if (running !== undefined) return running;
     const done = this.outcomes.get(eventId);
     if (done?.endTime !== undefined) return Promise.resolve(done);
+    this.failures.delete(eventId);
     const promise = this.run({ ...event, eventId }).finally(() => this.inFlight.delete(eventId));
     this.inFlight.set(eventId, promise);
+    promise.catch((err: unknown) => {
+      this.failures.set(eventId, err instanceof Error ? err.message : String(err));
+      while (this.failures.size > MAX_REMEMBERED) {
+        const oldest = this.failures.keys().next().value;
+        if (oldest === undefined) break;
+        this.failures.delete(oldest);
+      }
+    });
     return promise;
   }
 

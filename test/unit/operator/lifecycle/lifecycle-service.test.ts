@@ -114,6 +114,23 @@ describe('Lifecycle', () => {
     expect(s.requested).to.deep.equal(['a']);
   });
 
+  it('keeps why an event could not run, until it is fired again', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1);
+    const lifecycle = s.lifecycle();
+    const list = s.store.listByDig.bind(s.store);
+    s.store.listByDig = () => {
+      throw new Error('cache not ready');
+    };
+    const err = await lifecycle.fire(event).catch((e: unknown) => e);
+    expect((err as Error).message).to.equal('cache not ready');
+    expect(lifecycle.failure('ev1')).to.equal('cache not ready');
+    s.store.listByDig = list;
+    const outcome = await lifecycle.fire(event);
+    expect(outcome.succeeded).to.equal(true);
+    expect(lifecycle.failure('ev1')).to.equal(undefined);
+  });
+
   it('reports an intent deleted during the event', async () => {
     const s = setup({});
     await s.add('a', 1);

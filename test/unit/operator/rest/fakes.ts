@@ -237,6 +237,10 @@ export class FakeLifecycle implements LifecycleService {
   outcome(eventId: string): EventOutcome | undefined {
     return this.outcomes.get(eventId);
   }
+
+  failure(): string | undefined {
+    return undefined;
+  }
 }
 
 export interface TemporalCall {

@@ -8,7 +8,7 @@ import type { TemporalActionIntent } from '../../common/model/types.js';
 import { StoreError } from '../ports.js';
 import { HttpError } from './reply.js';
 import type { RestServices } from './route-types.js';
-import { encodeWorkerList, workerFromNode, type WorkerIntent } from './worker-intent.js';
+import { encodeWorkerList, workerFromNode, type WorkerIntent } from './emco-worker-intent.js';
 
 /** The workers recorded on an intent (empty when none). Throws HttpError 500 for a damaged annotation. */
 export function readWorkers(obj: TemporalActionIntent): WorkerIntent[] {
