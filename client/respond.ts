@@ -1,5 +1,7 @@
-// Owns the plain-text answers of the workflow client (EMCO style: one line with a newline).
+// Owns the plain-text answers of the workflow client (EMCO style: one line with a newline), written
+// by the shared Go-style error writer.
 import type { ServerResponse } from 'node:http';
+import { writeGoError } from '../common/http/go-error.js';
 
 export function sendText(
   res: ServerResponse,
@@ -7,17 +9,5 @@ export function sendText(
   text: string,
   headers: Record<string, string> = {},
 ): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const body = text.endsWith('\n') ? text : `${text}\n`;
-  res
-    .writeHead(status, {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(body)),
-      'X-Content-Type-Options': 'nosniff',
-      ...headers,
-    })
-    .end(body);
+  writeGoError(res, status, text.endsWith('\n') ? text.slice(0, -1) : text, headers);
 }

@@ -1,12 +1,12 @@
 // Owns the workflow client's HTTP(S) listener: routing (find-my-way), request ids and request
 // logs, /invoke, /healthz, /readyz, /metrics, EMCO's 404/405 answers, and a draining stop.
-import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
 import type { Logger } from '../common/log.js';
+import { requestIdOf } from '../common/http/request-id.js';
 import { errorFields, silentLogger } from '../common/log.js';
 import type { Secret } from '../common/temporal/secret.js';
 import type { ListenerTls } from './config.js';
@@ -45,12 +45,6 @@ export interface ClientServer {
 
 /** EMCO's (gorilla/mux) answer for an unknown path. */
 const NOT_FOUND = '404 page not found';
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
-
-function requestIdOf(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 type Handler = (
   req: IncomingMessage,

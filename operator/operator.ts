@@ -9,6 +9,9 @@ import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../common/mod
 import { connectionOptions } from '../common/temporal/connection-options.js';
 import type { OperatorConfig } from './config.js';
 import { Controller } from './controller/controller.js';
+import { Executor } from './controller/executor.js';
+import { Finalizer } from './controller/finalizer.js';
+import { Observer } from './controller/observer.js';
 import { Reconciler } from './controller/reconciler.js';
 import { RunWatcher } from './controller/run-watcher.js';
 import { CacheWaiter } from './kube/cache-waiter.js';
@@ -25,6 +28,14 @@ import { createActionController } from './grpc/action-controller.js';
 import { createRestServer } from './rest/server.js';
 import { Invoker } from './runs/invoke.js';
 import { TemporalGateway } from './temporal/temporal-gateway.js';
+
+/**
+ * A run whose invoke got no answer is looked up by its workflow id this long (at least; three
+ * invoke timeouts when longer) before the operator concludes nothing started and invokes again.
+ */
+const MIN_START_LOOKUP_MS = 30_000;
+/** Invokes per run at most. */
+const MAX_START_ATTEMPTS = 3;
 
 export interface OperatorDeps {
   kubeConfig: KubeConfig;
@@ -77,9 +88,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     },
     { logger: logger.child({ component: 'informer' }) },
   );
-  const client = new IntentClient(kc);
-  const store = new KubeIntentStore(informer, client);
   const waiter = new CacheWaiter();
+  const store = new KubeIntentStore(informer, new IntentClient(kc), waiter);
   const invoker = new Invoker({
     timeoutMs: config.invoke.timeoutMs,
     ...(config.invoke.tlsCaFile !== undefined
@@ -97,31 +107,45 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     (key) => late.controller?.enqueue(key),
     logger.child({ component: 'run-watcher' }),
   );
+  const startLookupMs = Math.max(MIN_START_LOOKUP_MS, 3 * config.invoke.timeoutMs);
   const reconciler = new Reconciler({
-    get: (ns, name) => informer.get(ns, name),
-    remember: (obj) => informer.upsertLocal(obj),
-    client,
-    temporal,
-    invoker,
-    events,
-    watcher,
-    metrics,
-    logger: logger.child({ component: 'reconciler' }),
-    config: {
-      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
-      timeoutPolicy: config.timeoutPolicy,
-      allowedEndpoints: config.invoke.allowedEndpoints,
+    store,
+    finalizer: new Finalizer({
+      store,
+      temporal,
+      watcher,
+      events,
       deletionGraceMs: config.deletionGraceMs,
+      now: () => new Date(),
+    }),
+    observer: new Observer(temporal, config.invoke.allowedEndpoints),
+    executor: new Executor({
+      store,
+      temporal,
+      invoker,
+      events,
+      watcher,
+      metrics,
       ...(config.emcoOrchestratorUrl !== undefined
         ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }
         : {}),
+    }),
+    watcher,
+    planner: {
+      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
+      timeoutPolicy: config.timeoutPolicy,
+      allowedEndpoints: config.invoke.allowedEndpoints,
+      startLookupMs,
+      maxStartAttempts: MAX_START_ATTEMPTS,
+      uiLink: (ref) => temporal.uiLink(ref),
     },
+    metrics,
+    logger: logger.child({ component: 'reconciler' }),
   });
   const ctl = new Controller({
     list: () => informer.list(),
     reconciler,
     watcher,
-    waiter,
     logger: logger.child({ component: 'controller' }),
     metrics,
     workers: config.workers,
@@ -145,15 +169,9 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   });
   const lifecycle = new Lifecycle({
     store,
-    client,
-    remember: (obj) => informer.upsertLocal(obj),
-    waiter,
     logger: logger.child({ component: 'lifecycle' }),
     metrics,
-    config: {
-      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
-      invokeTimeoutMs: config.invoke.timeoutMs,
-    },
+    config: { defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs, startLookupMs },
   });
   const rest = createRestServer({
     store,

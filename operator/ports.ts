@@ -62,6 +62,8 @@ export interface LifecycleService {
   fire(event: LifecycleEvent): Promise<EventOutcome>;
   /** Outcome of an event fired earlier by this process (for async callers polling), or undefined. */
   outcome(eventId: string): EventOutcome | undefined;
+  /** Why an event fired by this process could not run at all (it threw), until it is fired again. */
+  failure(eventId: string): string | undefined;
 }
 
 /** Thrown by the store for Kubernetes API failures, classified once. */
@@ -79,6 +81,17 @@ export class StoreError extends Error {
   }
 }
 
+/** A JSON merge patch of metadata (null removes an entry). */
+export interface MetadataPatch {
+  finalizers?: string[] | null;
+  annotations?: Record<string, string | null>;
+}
+
+/**
+ * The one intent repository: reads come from the informer cache, writes go through the API server
+ * and their results are in the cache before the promise resolves (read-your-writes), so the
+ * controller, lifecycle events and the REST API never see an older object than they wrote.
+ */
 export interface IntentStore {
   /** Intents of one DIG (all watched namespaces unless given), oldest first (creationTimestamp, then name). */
   listByDig(dig: DigRef, namespace?: string): TemporalActionIntent[];
@@ -88,6 +101,39 @@ export interface IntentStore {
   /** Replaces the spec/metadata (not status); resourceVersion optional (absent = last write wins). */
   replace(intent: TemporalActionIntent): Promise<TemporalActionIntent>;
   delete(namespace: string, name: string): Promise<void>;
+  /** The cached object as it is, also while it is being deleted (the controller's view). */
+  cached(namespace: string, name: string): TemporalActionIntent | undefined;
+  /** Merge-patches metadata; with a resourceVersion it fails with Conflict when stale. */
+  patchMetadata(
+    namespace: string,
+    name: string,
+    patch: MetadataPatch,
+    resourceVersion?: string,
+  ): Promise<TemporalActionIntent>;
+  /** Replaces the status subresource; fails with Conflict when `obj`'s resourceVersion is stale. */
+  replaceStatus(obj: TemporalActionIntent): Promise<TemporalActionIntent>;
+  /**
+   * Read-modify-write with optimistic concurrency: `write` reads what it needs from the cache and
+   * writes; when it fails with a StoreError `retryable` accepts, the store waits (bounded) until
+   * the cache shows `namespace/name` at another version than before, then calls `write` again, at
+   * most a few times. Throws the last error.
+   */
+  update<T>(
+    namespace: string,
+    name: string,
+    write: () => Promise<T>,
+    retryable: (err: StoreError) => boolean,
+  ): Promise<T>;
+  /**
+   * Resolves true once `check` holds for the cached `namespace/name` (undefined when gone or
+   * deleted), false when `timeoutMs` passes first; re-checked on every change of that object.
+   */
+  waitFor(
+    namespace: string,
+    name: string,
+    check: (obj: TemporalActionIntent | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean>;
   /** Whether the cache has synced once (readiness). */
   synced(): boolean;
 }

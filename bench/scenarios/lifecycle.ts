@@ -4,7 +4,7 @@
 // baseline samples alternate so drift in the shared machine's load hits both alike.
 import { randomUUID } from 'node:crypto';
 import { callFields, since, startMeter, type BenchContext, type ScenarioMeta } from '../context.js';
-import { RUN_REQUEST_ANNOTATION } from '../../operator/runs/run-identity.js';
+import { ANNOTATION_RUN_REQUEST } from '../../common/domain/annotations.js';
 import { BENCH_APP, BENCH_APP_VERSION, BENCH_PROJECT, intentName, intentSet } from '../intents.js';
 import {
   createIntent,
@@ -147,7 +147,7 @@ export async function alternate(
 export async function hookOverhead(ctx: BenchContext): Promise<ScenarioSamples> {
   const { warmup, samples } = ctx.sizes.hook;
   const digs = await prepareDigs(ctx, 'hook', warmup + samples, 1);
-  const stepWatch = await watchRunSteps(ctx.stack.kc, OPERATOR_NAMESPACE, RUN_REQUEST_ANNOTATION);
+  const stepWatch = await watchRunSteps(ctx.stack.kc, OPERATOR_NAMESPACE, ANNOTATION_RUN_REQUEST);
   const timeline: Array<{ dig: string; t0: number; t1: number }> = [];
   const meter = await startMeter(ctx);
   const r = await alternate(

@@ -10,7 +10,7 @@ import {
   type TaiStatus,
   type TemporalActionIntent,
 } from '../../common/model/types.js';
-import { finalizeStatus } from '../../operator/controller/planner.js';
+import { finalizeStatus } from '../../operator/controller/run-status.js';
 import { tsxLauncher, type Launcher } from '../build.js';
 import { settledMemory, type SettledMemory } from '../children.js';
 import { callFields, since, startMeter, type BenchContext, type ScenarioMeta } from '../context.js';

@@ -1,6 +1,7 @@
 // Owns the value rules an intent must meet, shared by REST validation (validate.ts) and the CRD's
 // OpenAPI schema (crds/…yaml states the same patterns and bounds; a unit test keeps them equal).
-export { DURATION_STRING_PATTERN } from './go-duration.js';
+export { DURATION_STRING_PATTERN } from '../domain/go-duration.js';
+export { MAX_TIMEOUT_SECONDS } from '../domain/durations.js';
 
 /** EMCO TAC's six hook types, in the order EMCO's schema lists them. */
 export const EMCO_HOOK_TYPES = [
@@ -16,10 +17,6 @@ export const EMCO_HOOK_TYPES = [
 export const HOOK_TYPES = [...EMCO_HOOK_TYPES, 'pre-terminate', 'post-terminate'] as const;
 
 export type HookType = (typeof HOOK_TYPES)[number];
-
-export function isHookType(value: string): value is HookType {
-  return (HOOK_TYPES as readonly string[]).includes(value);
-}
 
 /** EMCO's name pattern (metadata.name of every EMCO resource); ASCII only. */
 export const EMCO_NAME_PATTERN = '^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$';
@@ -48,6 +45,3 @@ export const WORKFLOW_CLIENT_NAME_PATTERN = '^[a-zA-Z0-9_-]+$';
 
 /** Largest integer a JS reader (JSON.parse) gets exactly: bigger durations are stored as strings. */
 export const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
-
-/** hookBlockingTimeout in whole seconds must still fit int64 nanoseconds. */
-export const MAX_TIMEOUT_SECONDS = 9_223_372_036;

@@ -3,7 +3,7 @@
 // dropped, last duplicate wins (structs and pointers merge, maps keep earlier keys), null leaves
 // scalars and structs untouched, strict integer parsing, and Go's `cannot unmarshal` messages.
 import { EmcoDecodeError } from './decode-error.js';
-import { GoDurationError, parseGoDuration } from './go-duration.js';
+import { GoDurationError, parseGoDuration } from '../domain/go-duration.js';
 import { goTypeString, type GoField, type GoStruct, type GoType } from './go-types.js';
 import type { JsonNode } from './json-scanner.js';
 import type { JsonValue } from './types.js';

@@ -3,7 +3,7 @@
 // the whole identity, so the same name in two DIGs gives two resources. The way back reads the
 // identity kept in the resource (spec anchors + the tac.emco.io/name annotation).
 import { createHash } from 'node:crypto';
-import { ANNOTATION_NAME } from '../model/constants.js';
+import { ANNOTATION_NAME } from '../domain/annotations.js';
 import { EMCO_NAME_MAX_LENGTH, EMCO_NAME_PATTERN } from './constraints.js';
 import type { DigRef } from './types.js';
 

@@ -1,6 +1,6 @@
 // Owns the query-string form of the status query (EMCO workflowmgr's `GET …/status?…`, which the
 // seed calls "same as the workflow API"; EMCO-COMPAT difference 4), read as workflowmgr reads it.
-import { isValidTimeout } from './timeout.js';
+import { isValidTimeout } from '../domain/durations.js';
 import type { HookBlockingTimeout, StatusQuery } from './types.js';
 
 /** A query string workflowmgr would answer with 400; the message is the response text. */

@@ -15,7 +15,7 @@ import {
   USER_DATA_MAX_LENGTH,
   WORKFLOW_CLIENT_NAME_PATTERN,
 } from './constraints.js';
-import { isValidTimeout } from './timeout.js';
+import { isValidTimeout } from '../domain/durations.js';
 import type { GoActivityOptions, GoRetryPolicy, TacIntent } from './types.js';
 import { sortedKeys } from './go-encode.js';
 

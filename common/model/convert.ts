@@ -20,10 +20,9 @@ import {
   ANNOTATION_NAME,
   ANNOTATION_USER_DATA1,
   ANNOTATION_USER_DATA2,
-  API_VERSION,
-  KIND,
-} from './constants.js';
-import { durationToNanos, nanosToIntOrDuration } from './durations.js';
+} from '../domain/annotations.js';
+import { API_VERSION, KIND } from './constants.js';
+import { durationToNanos, nanosToIntOrDuration } from '../domain/durations.js';
 import type {
   IntOrDuration,
   TaiActivityOptions,

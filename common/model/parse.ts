@@ -1,9 +1,9 @@
 // Owns turning an untyped object (informer event, API response, REST-built resource) into a typed
 // TemporalActionIntent, validated once at the edge against the CRD's schema plus the checks a
 // pattern cannot express (durations that overflow int64 nanoseconds).
-import { isValidTimeout } from '../emco/timeout.js';
+import { isValidTimeout } from '../domain/durations.js';
 import { API_VERSION, KIND } from './constants.js';
-import { durationToNanos } from './durations.js';
+import { durationToNanos } from '../domain/durations.js';
 import { validateTaiSchema, type ErrorObject } from './schema.js';
 import type { IntOrDuration, TaiRetryPolicy, TemporalActionIntent } from './types.js';
 

@@ -11,7 +11,6 @@ export {
   KIND,
   PLURAL,
   VERSION,
-  ANNOTATION_NAME as EMCO_NAME_ANNOTATION,
   type ConditionStatus,
   type RunPhase,
   type TriggerType,

@@ -18,12 +18,5 @@ export function setCondition(conditions: readonly Condition[], next: ConditionIn
   );
 }
 
-export function getCondition(
-  conditions: readonly Condition[] | undefined,
-  type: string,
-): Condition | undefined {
-  return conditions?.find((c) => c.type === type);
-}
-
 /** Condition types the operator writes, in the order they appear in status. */
 export const CONDITION_ORDER = ['Ready', 'Reconciling', 'Stalled', 'Succeeded'];

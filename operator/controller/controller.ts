@@ -1,9 +1,9 @@
-// Owns the control loop: informer events enqueue keys (and wake lifecycle waiters), the work queue
+// Owns the control loop: informer events enqueue keys, the work queue
 // runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
 // only while this process leads.
+import { objectKey } from '../../common/domain/keys.js';
 import type { Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
-import type { CacheWaiter } from '../kube/cache-waiter.js';
 import type { Reconciler } from './reconciler.js';
 import type { RunWatcher } from './run-watcher.js';
 import { WorkQueue } from './work-queue.js';
@@ -13,15 +13,10 @@ export interface ControllerDeps {
   list(): TemporalActionIntent[];
   reconciler: Reconciler;
   watcher: RunWatcher;
-  waiter: CacheWaiter;
   logger: Logger;
   metrics?: OperatorMetrics;
   workers: number;
   resyncMs: number;
-}
-
-export function keyOf(obj: TemporalActionIntent): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 export class Controller {
@@ -30,17 +25,13 @@ export class Controller {
 
   constructor(private readonly deps: ControllerDeps) {}
 
-  /** Cache event hook: always wakes waiters; enqueues only while leading. */
+  /** Cache event hook: enqueues only while leading. */
   onChange(obj: TemporalActionIntent): void {
-    const key = keyOf(obj);
-    this.deps.waiter.notify(key);
-    this.queue?.add(key);
+    this.queue?.add(objectKey(obj));
   }
 
   onDelete(obj: TemporalActionIntent): void {
-    const key = keyOf(obj);
-    this.deps.waiter.notify(key);
-    this.deps.watcher.forget(key);
+    this.deps.watcher.forget(objectKey(obj));
   }
 
   enqueue(key: string): void {
@@ -72,7 +63,7 @@ export class Controller {
   }
 
   private resyncAll(): void {
-    for (const obj of this.deps.list()) this.queue?.add(keyOf(obj));
+    for (const obj of this.deps.list()) this.queue?.add(objectKey(obj));
   }
 
   /** Stops reconciling (on losing leadership or shutdown); waits for reconciles in flight. */

@@ -1,26 +1,53 @@
 // Owns the long polls that tell the controller a followed workflow has closed: one background wait
 // per intent, which re-queues the intent when the run closes (or the wait runs out), so following
-// a run costs no polling loop over all objects.
+// a run costs no polling loop over all objects. A wait that fails (Temporal unreachable) re-queues
+// only after a per-intent exponential backoff, so an outage never turns into a hot loop.
 import { errorFields, type Logger } from '../../common/log.js';
-import type { TemporalGateway, WorkflowRef } from '../temporal/temporal-gateway.js';
+import type { WorkflowPort, WorkflowRef } from '../temporal/temporal-gateway.js';
 
 /** A long poll never outlives this; the reconciler re-arms it. */
 const MAX_WAIT_MS = 5 * 60_000;
 
+export interface RunWatcherOptions {
+  /** First delay after a failed wait; doubles per consecutive failure of the same intent. */
+  failureBackoffMs?: number;
+  /** Longest delay after failed waits. */
+  maxFailureBackoffMs?: number;
+  /** Timer source (tests pass a fake clock's); returns a cancel function. */
+  setTimer?: (fn: () => void, delayMs: number) => () => void;
+}
+
 interface Watch {
   ref: WorkflowRef;
   abort: AbortController;
+  cancelRetry?: () => void;
+}
+
+function realTimer(fn: () => void, delayMs: number): () => void {
+  const t = setTimeout(fn, delayMs);
+  t.unref();
+  return () => clearTimeout(t);
 }
 
 export class RunWatcher {
   private readonly watches = new Map<string, Watch>();
+  /** Consecutive failed waits per intent key (reset by a wait that returns). */
+  private readonly failures = new Map<string, number>();
   private stopped = false;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly setTimer: (fn: () => void, delayMs: number) => () => void;
 
   constructor(
-    private readonly temporal: TemporalGateway,
+    private readonly temporal: Pick<WorkflowPort, 'waitForResult'>,
     private readonly enqueue: (key: string) => void,
     private readonly logger: Logger,
-  ) {}
+    options: RunWatcherOptions = {},
+  ) {
+    this.backoffMs = options.failureBackoffMs ?? 1000;
+    this.maxBackoffMs = options.maxFailureBackoffMs ?? 60_000;
+    this.setTimer = options.setTimer ?? realTimer;
+  }
 
   /** Starts waiting on `ref` for `key`, unless the same run is already watched. */
   watch(key: string, ref: WorkflowRef): void {
@@ -28,27 +55,49 @@ export class RunWatcher {
     const current = this.watches.get(key);
     if (current !== undefined && current.ref.workflowId === ref.workflowId && current.ref.runId === ref.runId)
       return;
-    current?.abort.abort();
+    this.cancel(current);
     const watch: Watch = { ref, abort: new AbortController() };
     this.watches.set(key, watch);
-    this.temporal
-      .waitForResult(ref, MAX_WAIT_MS, watch.abort.signal)
-      .catch((err: unknown) => {
-        this.logger.debug('Wait for workflow ended with an error', {
+    this.temporal.waitForResult(ref, MAX_WAIT_MS, watch.abort.signal).then(
+      () => {
+        this.failures.delete(key);
+        this.done(key, watch, 0);
+      },
+      (err: unknown) => {
+        const failures = (this.failures.get(key) ?? 0) + 1;
+        this.failures.set(key, failures);
+        const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.min(failures - 1, 20));
+        this.logger.debug('Wait for workflow failed; re-checking after a backoff', {
           key,
           workflowId: ref.workflowId,
+          delayMs: delay,
           ...errorFields(err),
         });
-      })
-      .finally(() => {
-        if (this.watches.get(key) === watch) this.watches.delete(key);
-        if (!watch.abort.signal.aborted && !this.stopped) this.enqueue(key);
-      });
+        this.done(key, watch, delay);
+      },
+    );
+  }
+
+  /** Ends a wait: re-queues the intent (after `delayMs`) unless the watch was replaced or stopped. */
+  private done(key: string, watch: Watch, delayMs: number): void {
+    if (watch.abort.signal.aborted || this.stopped) return;
+    const requeue = (): void => {
+      if (this.watches.get(key) === watch) this.watches.delete(key);
+      if (!watch.abort.signal.aborted && !this.stopped) this.enqueue(key);
+    };
+    if (delayMs <= 0) requeue();
+    else watch.cancelRetry = this.setTimer(requeue, delayMs);
+  }
+
+  private cancel(watch: Watch | undefined): void {
+    watch?.abort.abort();
+    watch?.cancelRetry?.();
   }
 
   forget(key: string): void {
-    this.watches.get(key)?.abort.abort();
+    this.cancel(this.watches.get(key));
     this.watches.delete(key);
+    this.failures.delete(key);
   }
 
   size(): number {
@@ -62,7 +111,8 @@ export class RunWatcher {
 
   stop(): void {
     this.stopped = true;
-    for (const w of this.watches.values()) w.abort.abort();
+    for (const w of this.watches.values()) this.cancel(w);
     this.watches.clear();
+    this.failures.clear();
   }
 }

@@ -6,12 +6,12 @@
 // because the event id is derived from that key and the lifecycle service records each intent's
 // run under it in the intent's status (so this holds across operator restarts too).
 import { createHash } from 'node:crypto';
+import { runOrder, sameHook } from '../../common/domain/runs.js';
 import type { DigRef } from '../../common/emco/types.js';
 import { errorFields, type Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
-import { runOrder, sameHook } from '../lifecycle/hooks.js';
 import type { EventOutcome, HookType, IntentStore, LifecycleService } from '../ports.js';
-import { readWorkers } from '../rest/worker-store.js';
+import { readWorkers } from '../rest/emco-worker-store.js';
 import type { AppContextReader } from './app-context.js';
 import type { WorkerOrchestrator, WorkerTarget } from './orchestrator-workers.js';
 

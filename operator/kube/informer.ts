@@ -1,6 +1,7 @@
 // Owns the operator's watch-backed cache of one namespaced custom resource: list+watch through
 // client-node's ListWatch (one per watched namespace, merged), restarts with backoff after watch
 // failures, and read-your-writes through upsertLocal without ever regressing to an older version.
+import { objectKey } from '../../common/domain/keys.js';
 import {
   CustomObjectsApi,
   makeInformer,
@@ -369,7 +370,7 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   /** Makes the cache agree with a full list of one source: removals first, then adds/updates. */
   private reconcileList(source: Source, items: T[], listVersion: string | undefined): void {
-    const present = new Set(items.map((o) => keyOf(o)));
+    const present = new Set(items.map((o) => objectKey(o)));
     for (const [key, cached] of this.cache) {
       if (present.has(key)) continue;
       if (source.namespace !== undefined && cached.metadata?.namespace !== source.namespace) continue;
@@ -406,7 +407,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 
   private apply(obj: T, origin: 'watch' | 'list' | 'local'): boolean {
-    const key = keyOf(obj);
+    const key = objectKey(obj);
     const version = obj.metadata?.resourceVersion;
     const cached = this.cache.get(key);
     if (cached !== undefined) {
@@ -466,7 +467,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       try {
         fn(obj);
       } catch (err) {
-        this.log.error(`Informer ${event} handler failed`, { object: keyOf(obj), ...errorFields(err) });
+        this.log.error(`Informer ${event} handler failed`, { object: objectKey(obj), ...errorFields(err) });
       }
     }
   }
@@ -476,7 +477,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       try {
         fn(obj, old);
       } catch (err) {
-        this.log.error('Informer update handler failed', { object: keyOf(obj), ...errorFields(err) });
+        this.log.error('Informer update handler failed', { object: objectKey(obj), ...errorFields(err) });
       }
     }
   }
@@ -516,10 +517,6 @@ export class ResourceInformer<T extends KubernetesObject> {
       this.log.debug('Stopping a watch failed', errorFields(err));
     }
   }
-}
-
-function keyOf(obj: KubernetesObject): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 function defaultLister<T extends KubernetesObject>(

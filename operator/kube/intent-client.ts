@@ -3,7 +3,7 @@
 // StoreError on failure.
 import { type KubeConfig, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type TemporalActionIntent } from '../../common/model/types.js';
-import { StoreError } from '../ports.js';
+import { StoreError, type MetadataPatch } from '../ports.js';
 import { classifyKubeError } from './errors.js';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -21,11 +21,6 @@ function toStoreError(err: unknown, what: string): StoreError {
         ? 'Forbidden'
         : 'Unavailable';
   return new StoreError(kind, `${what}: ${c.message}`, { cause: err });
-}
-
-export interface MetadataPatch {
-  finalizers?: string[] | null;
-  annotations?: Record<string, string | null>;
 }
 
 export class IntentClient {

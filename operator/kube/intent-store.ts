@@ -1,10 +1,13 @@
-// Owns the IntentStore the REST API and lifecycle events use: reads from the informer cache
-// (indexed by DIG), writes through the API server, and read-your-writes by putting every write's
-// result into the cache at once (and hiding deleted intents until the watch catches up).
+// Owns the one intent repository (IntentStore) the controller, lifecycle events and the REST API
+// use: reads from the informer cache (indexed by DIG), writes through the API server with
+// read-your-writes (every write's result is put into the cache at once, deleted intents are hidden
+// until the watch catches up), the one read-modify-write retry loop, and waits on the cache.
 import type { DigRef } from '../../common/emco/types.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
-import type { IntentStore } from '../ports.js';
-import { runOrder } from '../lifecycle/hooks.js';
+import { StoreError, type IntentStore, type MetadataPatch } from '../ports.js';
+import type { CacheWaiter } from './cache-waiter.js';
+import { keyOf, objectKey, splitKey } from '../../common/domain/keys.js';
+import { runOrder } from '../../common/domain/runs.js';
 import type { IntentClient } from './intent-client.js';
 
 export interface IntentCache {
@@ -14,12 +17,13 @@ export interface IntentCache {
   synced(): boolean;
 }
 
+/** Writes per read-modify-write at most (the first and the retries after conflicts). */
+const MAX_WRITE_ATTEMPTS = 5;
+/** How long a retry waits for the cache to show the version that made the write conflict. */
+const CACHE_CATCH_UP_MS = 2000;
+
 export function digKey(dig: DigRef): string {
   return JSON.stringify([dig.project, dig.compositeApp, dig.compositeAppVersion, dig.deploymentIntentGroup]);
-}
-
-function objectKey(obj: TemporalActionIntent): string {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 }
 
 export class KubeIntentStore implements IntentStore {
@@ -33,7 +37,11 @@ export class KubeIntentStore implements IntentStore {
 
   constructor(
     private readonly cache: IntentCache,
-    private readonly client: IntentClient,
+    private readonly client: Pick<
+      IntentClient,
+      'create' | 'replace' | 'delete' | 'patchMetadata' | 'replaceStatus'
+    >,
+    private readonly waiter: CacheWaiter,
   ) {}
 
   /** Index maintenance: call for every add/update the cache sees (and for local upserts). */
@@ -54,6 +62,7 @@ export class KubeIntentStore implements IntentStore {
     }
     const tomb = this.tombstones.get(k);
     if (tomb !== undefined && tomb !== obj.metadata?.uid) this.tombstones.delete(k);
+    this.waiter.notify(k);
   }
 
   onDelete(obj: TemporalActionIntent): void {
@@ -65,6 +74,7 @@ export class KubeIntentStore implements IntentStore {
     }
     this.digOf.delete(k);
     this.tombstones.delete(k);
+    this.waiter.notify(k);
   }
 
   private visible(obj: TemporalActionIntent | undefined): obj is TemporalActionIntent {
@@ -78,10 +88,9 @@ export class KubeIntentStore implements IntentStore {
     const d = digKey(dig);
     const out: TemporalActionIntent[] = [];
     for (const k of this.orderedKeys(d)) {
-      const i = k.indexOf('/');
-      const ns = k.slice(0, i);
+      const [ns, name] = splitKey(k);
       if (namespace !== undefined && ns !== namespace) continue;
-      const obj = this.cache.get(ns, k.slice(i + 1));
+      const obj = this.cache.get(ns, name);
       if (this.visible(obj)) out.push(obj);
     }
     return out;
@@ -94,8 +103,7 @@ export class KubeIntentStore implements IntentStore {
     if (keys === undefined) {
       const objects: TemporalActionIntent[] = [];
       for (const k of this.byDig.get(d) ?? []) {
-        const i = k.indexOf('/');
-        const obj = this.cache.get(k.slice(0, i), k.slice(i + 1));
+        const obj = this.cache.get(...splitKey(k));
         if (obj !== undefined) objects.push(obj);
       }
       keys = objects.sort(runOrder).map(objectKey);
@@ -109,24 +117,75 @@ export class KubeIntentStore implements IntentStore {
     return this.visible(obj) ? obj : undefined;
   }
 
+  cached(namespace: string, name: string): TemporalActionIntent | undefined {
+    return this.cache.get(namespace, name);
+  }
+
   async create(intent: TemporalActionIntent): Promise<TemporalActionIntent> {
-    const created = await this.client.create(intent);
-    this.cache.upsertLocal(created);
-    this.onUpsert(created);
-    return created;
+    return this.remember(await this.client.create(intent));
   }
 
   async replace(intent: TemporalActionIntent): Promise<TemporalActionIntent> {
-    const updated = await this.client.replace(intent);
-    this.cache.upsertLocal(updated);
-    this.onUpsert(updated);
-    return updated;
+    return this.remember(await this.client.replace(intent));
+  }
+
+  async patchMetadata(
+    namespace: string,
+    name: string,
+    patch: MetadataPatch,
+    resourceVersion?: string,
+  ): Promise<TemporalActionIntent> {
+    return this.remember(await this.client.patchMetadata(namespace, name, patch, resourceVersion));
+  }
+
+  async replaceStatus(obj: TemporalActionIntent): Promise<TemporalActionIntent> {
+    return this.remember(await this.client.replaceStatus(obj));
   }
 
   async delete(namespace: string, name: string): Promise<void> {
     const uid = this.cache.get(namespace, name)?.metadata?.uid;
     await this.client.delete(namespace, name);
-    if (uid !== undefined) this.tombstones.set(`${namespace}/${name}`, uid);
+    if (uid !== undefined) this.tombstones.set(keyOf(namespace, name), uid);
+    this.waiter.notify(keyOf(namespace, name));
+  }
+
+  async update<T>(
+    namespace: string,
+    name: string,
+    write: () => Promise<T>,
+    retryable: (err: StoreError) => boolean,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const version = this.get(namespace, name)?.metadata?.resourceVersion;
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof StoreError) || !retryable(err) || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+        // Retry once the cache shows what the write lost to (or the object is gone).
+        await this.waitFor(
+          namespace,
+          name,
+          (obj) => obj?.metadata?.resourceVersion !== version,
+          CACHE_CATCH_UP_MS,
+        );
+      }
+    }
+  }
+
+  waitFor(
+    namespace: string,
+    name: string,
+    check: (obj: TemporalActionIntent | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    return this.waiter.wait(keyOf(namespace, name), () => check(this.get(namespace, name)), timeoutMs);
+  }
+
+  /** Read-your-writes: the written object is in the cache (and the DIG index) before callers go on. */
+  private remember(obj: TemporalActionIntent): TemporalActionIntent {
+    this.cache.upsertLocal(obj);
+    this.onUpsert(obj);
+    return obj;
   }
 
   synced(): boolean {

@@ -4,14 +4,14 @@
 // failed blocking intent. It never starts a workflow itself: the reconciler does.
 import { randomUUID } from 'node:crypto';
 import { errorFields, type Logger } from '../../common/log.js';
-import { EMCO_NAME_ANNOTATION, type Run, type TemporalActionIntent } from '../../common/model/types.js';
-import { activeRun, blockingTimeoutMs, isTerminal, knownRun } from '../controller/planner.js';
-import type { CacheWaiter } from '../kube/cache-waiter.js';
-import type { IntentClient } from '../kube/intent-client.js';
+import { type Run, type TemporalActionIntent } from '../../common/model/types.js';
+import { ANNOTATION_NAME, ANNOTATION_RUN_REQUEST } from '../../common/domain/annotations.js';
+import { timeoutMs } from '../../common/domain/durations.js';
+import { objectKey } from '../../common/domain/keys.js';
+import { activeRun, isTerminal, knownRun, runOrder, sameHook } from '../../common/domain/runs.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { EventOutcome, IntentOutcome, IntentStore, LifecycleEvent, LifecycleService } from '../ports.js';
-import { RUN_REQUEST_ANNOTATION, parseRunRequest, type RunRequest } from '../runs/run-identity.js';
-import { runOrder, sameHook } from './hooks.js';
+import { parseRunRequest, type RunRequest } from '../runs/run-identity.js';
 
 /** Outcomes kept for polling callers (oldest dropped first). */
 const MAX_REMEMBERED = 1000;
@@ -19,26 +19,28 @@ const MAX_REMEMBERED = 1000;
 const WAIT_MARGIN_MS = 30_000;
 
 export interface LifecycleDeps {
+  /** Requests go through the store, whose cache shows them at once (the leader in this process reacts). */
   store: IntentStore;
-  client: IntentClient;
-  /** Puts a just-written object into the cache, so the leader in this process reacts at once. */
-  remember?(obj: TemporalActionIntent): void;
-  waiter: CacheWaiter;
   logger: Logger;
   metrics?: OperatorMetrics;
-  config: { defaultBlockingTimeoutMs: number; invokeTimeoutMs: number };
+  /** `startLookupMs`: how long the operator may take to start (or confirm the start of) one run. */
+  config: { defaultBlockingTimeoutMs: number; startLookupMs: number };
 }
-
-const key = (i: TemporalActionIntent): string => `${i.metadata?.namespace ?? ''}/${i.metadata?.name ?? ''}`;
 
 export class Lifecycle implements LifecycleService {
   private readonly outcomes = new Map<string, EventOutcome>();
   private readonly inFlight = new Map<string, Promise<EventOutcome>>();
+  /** Events that threw (could not run), by id: message. */
+  private readonly failures = new Map<string, string>();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
   outcome(eventId: string): EventOutcome | undefined {
     return this.outcomes.get(eventId);
+  }
+
+  failure(eventId: string): string | undefined {
+    return this.failures.get(eventId);
   }
 
   fire(event: LifecycleEvent): Promise<EventOutcome> {
@@ -47,8 +49,17 @@ export class Lifecycle implements LifecycleService {
     if (running !== undefined) return running;
     const done = this.outcomes.get(eventId);
     if (done?.endTime !== undefined) return Promise.resolve(done);
+    this.failures.delete(eventId);
     const promise = this.run({ ...event, eventId }).finally(() => this.inFlight.delete(eventId));
     this.inFlight.set(eventId, promise);
+    promise.catch((err: unknown) => {
+      this.failures.set(eventId, err instanceof Error ? err.message : String(err));
+      while (this.failures.size > MAX_REMEMBERED) {
+        const oldest = this.failures.keys().next().value;
+        if (oldest === undefined) break;
+        this.failures.delete(oldest);
+      }
+    });
     return promise;
   }
 
@@ -77,7 +88,7 @@ export class Lifecycle implements LifecycleService {
       startTime: new Date().toISOString(),
     };
     this.remember(outcome);
-    log.info('Lifecycle event started', { intents: intents.map(key) });
+    log.info('Lifecycle event started', { intents: intents.map(objectKey) });
     for (const intent of intents) {
       if (!outcome.succeeded) {
         outcome.intents.push(
@@ -118,7 +129,7 @@ export class Lifecycle implements LifecycleService {
   ): Promise<IntentOutcome> {
     const ns = intent.metadata?.namespace ?? '';
     const name = intent.metadata?.name ?? '';
-    const k = key(intent);
+    const k = objectKey(intent);
     const blocking = intent.spec.hookBlocking === true;
     if (knownRun(intent.status, event.eventId) === undefined) {
       const request: RunRequest = {
@@ -130,10 +141,9 @@ export class Lifecycle implements LifecycleService {
         ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
       };
       try {
-        const patched = await this.deps.client.patchMetadata(ns, name, {
-          annotations: { [RUN_REQUEST_ANNOTATION]: JSON.stringify(request) },
+        await this.deps.store.patchMetadata(ns, name, {
+          annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
         });
-        this.deps.remember?.(patched);
       } catch (err) {
         log.warn('Could not request a run', { intent: k, ...errorFields(err) });
         return this.describe(intent, {
@@ -144,24 +154,28 @@ export class Lifecycle implements LifecycleService {
     }
     const busyMs =
       activeRun(intent.status) !== undefined
-        ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs)
+        ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs)
         : 0;
     const budget =
-      this.deps.config.invokeTimeoutMs +
+      this.deps.config.startLookupMs +
       WAIT_MARGIN_MS +
       busyMs +
-      (blocking ? blockingTimeoutMs(intent, this.deps.config.defaultBlockingTimeoutMs) : 0);
+      (blocking ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs) : 0);
     let superseded = false;
-    const settled = (): boolean => {
-      const current = this.deps.store.get(ns, name);
+    const settled = (current: TemporalActionIntent | undefined): boolean => {
       if (current === undefined) return true;
       const run = knownRun(current.status, event.eventId);
-      if (run !== undefined) return isTerminal(run.phase) || (!blocking && run.phase === 'Running');
-      const pending = parseRunRequest(current.metadata?.annotations?.[RUN_REQUEST_ANNOTATION]);
+      if (run !== undefined) {
+        // An unconfirmed start (no answer from the workflow client) ends the event's wait: the
+        // operator goes on looking the workflow up, but the hook cannot count on it.
+        const unconfirmed = run.phase === 'Pending' && run.failureMessage !== undefined;
+        return isTerminal(run.phase) || (!blocking && run.phase === 'Running') || unconfirmed;
+      }
+      const pending = parseRunRequest(current.metadata?.annotations?.[ANNOTATION_RUN_REQUEST]);
       superseded = pending !== undefined && pending.id !== event.eventId;
       return superseded;
     };
-    await this.deps.waiter.wait(k, settled, budget);
+    await this.deps.store.waitFor(ns, name, settled, budget);
     const current = this.deps.store.get(ns, name);
     if (current === undefined)
       return this.describe(intent, { phase: 'Failed', message: 'the intent was deleted during the event' });
@@ -178,18 +192,19 @@ export class Lifecycle implements LifecycleService {
   }
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {
-    if (!isTerminal(run.phase)) {
-      // Non-blocking and started: done for the event.
-      return this.describe(intent, { phase: 'Succeeded', run, message: 'workflow started (non-blocking)' });
+    if (run.phase === 'Pending') {
+      // The start is not confirmed (or the budget ran out first): the event cannot count on this run.
+      const message = run.failureMessage ?? 'the run had not started yet';
+      return this.describe(intent, { phase: 'Failed', run, message, blocking });
     }
-    const phase =
-      run.phase === 'Succeeded'
-        ? 'Succeeded'
-        : run.phase === 'Pending' || run.phase === 'Running'
-          ? 'Failed'
-          : run.phase;
+    if (run.phase === 'Running') {
+      // Non-blocking and started: done for the event. Blocking and still running: out of budget.
+      return blocking
+        ? this.describe(intent, { phase: 'Failed', run, message: 'the run was still running', blocking })
+        : this.describe(intent, { phase: 'Succeeded', run, message: 'workflow started (non-blocking)' });
+    }
     return this.describe(intent, {
-      phase,
+      phase: run.phase,
       run,
       ...(run.failureMessage !== undefined ? { message: run.failureMessage } : {}),
       blocking,
@@ -201,7 +216,7 @@ export class Lifecycle implements LifecycleService {
     o: { phase: IntentOutcome['phase']; run?: Run; message?: string; blocking?: boolean },
   ): IntentOutcome {
     return {
-      intent: intent.metadata?.annotations?.[EMCO_NAME_ANNOTATION] ?? intent.metadata?.name ?? '',
+      intent: intent.metadata?.annotations?.[ANNOTATION_NAME] ?? intent.metadata?.name ?? '',
       namespace: intent.metadata?.namespace ?? '',
       resourceName: intent.metadata?.name ?? '',
       blocking: o.blocking ?? intent.spec.hookBlocking === true,

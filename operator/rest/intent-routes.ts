@@ -12,19 +12,20 @@ import {
   resourceToTacIntent,
   tacIntentToResource,
 } from '../../common/model/convert.js';
+import { objectKey } from '../../common/domain/keys.js';
 import { errorFields } from '../../common/log.js';
 import {
   ANNOTATION_DESCRIPTION,
   ANNOTATION_NAME,
   ANNOTATION_USER_DATA1,
   ANNOTATION_USER_DATA2,
-} from '../../common/model/constants.js';
+} from '../../common/domain/annotations.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
-import { StoreError } from '../ports.js';
+import type { StoreError } from '../ports.js';
 import { digOf, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
 import { HttpError, jsonText, noContent, textError, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
-import { cacheMovedOn, readWorkers } from './worker-store.js';
+import { readWorkers } from './emco-worker-store.js';
 
 export const TAC_BASE =
   '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
@@ -39,8 +40,6 @@ export const TEXT = {
   deleteNotFound: 'The requested resource not found',
   hasChildren: 'Cannot delete parent without deleting child references first',
 } as const;
-
-const MAX_WRITE_ATTEMPTS = 5;
 
 /**
  * Decodes and validates a POST/PUT body as EMCO's handlers do: 400 `empty post body` for no body,
@@ -113,11 +112,9 @@ export function asTacIntent(obj: TemporalActionIntent): TacIntent {
     return resourceToTacIntent(obj).intent;
   } catch (err) {
     if (err instanceof ResourceConversionError) {
-      throw new HttpError(
-        500,
-        `intent ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''} cannot be shown as an EMCO intent: ${err.message}`,
-        { cause: err },
-      );
+      throw new HttpError(500, `intent ${objectKey(obj)} cannot be shown as an EMCO intent: ${err.message}`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -132,128 +129,127 @@ function echo(intent: TacIntent): Reply {
   return jsonText(201, encodeTacIntent(intent));
 }
 
+async function create(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const dig = digOf(ctx.params);
+  const intent = await readTacIntent(ctx);
+  if (findIntent(s, dig, intent.metadata.name) !== undefined) return textError(409, TEXT.exists);
+  await s.parentCheck.digExists(dig);
+  try {
+    await s.store.create(tacIntentToResource(dig, intent, s.namespace));
+  } catch (err) {
+    throw storeErrorReply(err, { alreadyExists: TEXT.exists });
+  }
+  ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
+  return echo(intent);
+}
+
+/** PUT: an upsert keyed by the body's name (the URL name is ignored, as in EMCO). */
+async function upsert(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const dig = digOf(ctx.params);
+  const intent = await readTacIntent(ctx);
+  await s.parentCheck.digExists(dig);
+  await write(s, ctx, dig, intent);
+  return echo(intent);
+}
+
+async function write(s: RestServices, ctx: RequestContext, dig: DigRef, intent: TacIntent): Promise<void> {
+  const fresh = tacIntentToResource(dig, intent, s.namespace);
+  let existing: TemporalActionIntent | undefined;
+  // Create and replace race with other writers: retry on the answers a newer cache resolves.
+  const retryable = (err: StoreError): boolean =>
+    err.kind === 'Conflict' ||
+    err.kind === 'AlreadyExists' ||
+    (err.kind === 'NotFound' && existing !== undefined);
+  const attempt = async (): Promise<void> => {
+    existing = findIntent(s, dig, intent.metadata.name);
+    if (existing === undefined) {
+      await ctx.authorize({ verb: 'create', namespace: s.namespace });
+      await s.store.create(fresh);
+      ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
+    } else {
+      await s.store.replace(replacementOf(existing, fresh));
+      ctx.logger.info('Replaced TAC intent', { dig, intent: intent.metadata.name });
+    }
+  };
+  try {
+    await s.store.update(s.namespace, fresh.metadata.name ?? '', attempt, retryable);
+  } catch (err) {
+    throw storeErrorReply(err);
+  }
+}
+
+function getOne(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const obj = findIntent(s, digOf(ctx.params), ctx.params.tacIntent ?? '');
+  if (obj === undefined) return Promise.resolve(textError(404, TEXT.notFound));
+  return Promise.resolve(jsonText(200, itemBody(canonicalJson(obj, canonicalText))));
+}
+
+function list(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const items: string[] = [];
+  for (const obj of intentsOf(s, digOf(ctx.params))) {
+    try {
+      items.push(canonicalJson(obj, canonicalText));
+    } catch (err) {
+      ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
+        resource: `${objectKey(obj)}`,
+        ...errorFields(err),
+      });
+    }
+  }
+  return Promise.resolve(jsonText(200, listBody(items)));
+}
+
+async function remove(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const dig = digOf(ctx.params);
+  const name = ctx.params.tacIntent ?? '';
+  const obj = findIntent(s, dig, name);
+  if (obj === undefined) return textError(404, TEXT.deleteNotFound);
+  if (readWorkers(obj).length > 0) return textError(409, TEXT.hasChildren);
+  try {
+    await s.store.delete(obj.metadata?.namespace ?? s.namespace, obj.metadata?.name ?? '');
+  } catch (err) {
+    throw storeErrorReply(err, { notFound: TEXT.deleteNotFound });
+  }
+  ctx.logger.info('Deleted TAC intent', { dig, intent: name });
+  return noContent('application/json');
+}
+
 export function intentRoutes(s: RestServices): RouteDef[] {
-  async function create(ctx: RequestContext): Promise<Reply> {
-    const dig = digOf(ctx.params);
-    const intent = await readTacIntent(ctx);
-    if (findIntent(s, dig, intent.metadata.name) !== undefined) return textError(409, TEXT.exists);
-    await s.parentCheck.digExists(dig);
-    try {
-      await s.store.create(tacIntentToResource(dig, intent, s.namespace));
-    } catch (err) {
-      throw storeErrorReply(err, { alreadyExists: TEXT.exists });
-    }
-    ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
-    return echo(intent);
-  }
-
-  /** PUT: an upsert keyed by the body's name (the URL name is ignored, as in EMCO). */
-  async function upsert(ctx: RequestContext): Promise<Reply> {
-    const dig = digOf(ctx.params);
-    const intent = await readTacIntent(ctx);
-    await s.parentCheck.digExists(dig);
-    await write(ctx, dig, intent);
-    return echo(intent);
-  }
-
-  async function write(ctx: RequestContext, dig: DigRef, intent: TacIntent): Promise<void> {
-    const fresh = tacIntentToResource(dig, intent, s.namespace);
-    for (let attempt = 1; ; attempt++) {
-      const existing = findIntent(s, dig, intent.metadata.name);
-      try {
-        if (existing === undefined) {
-          await ctx.authorize({ verb: 'create', namespace: s.namespace });
-          await s.store.create(fresh);
-          ctx.logger.info('Created TAC intent', { dig, intent: intent.metadata.name });
-        } else {
-          await s.store.replace(replacementOf(existing, fresh));
-          ctx.logger.info('Replaced TAC intent', { dig, intent: intent.metadata.name });
-        }
-        return;
-      } catch (err) {
-        const retry =
-          err instanceof StoreError &&
-          (err.kind === 'Conflict' ||
-            err.kind === 'AlreadyExists' ||
-            (err.kind === 'NotFound' && existing !== undefined));
-        if (!retry || attempt >= MAX_WRITE_ATTEMPTS) throw storeErrorReply(err);
-        const name = existing?.metadata?.name ?? fresh.metadata?.name ?? '';
-        await cacheMovedOn(() => s.store.get(s.namespace, name), existing?.metadata?.resourceVersion);
-      }
-    }
-  }
-
-  function getOne(ctx: RequestContext): Promise<Reply> {
-    const obj = findIntent(s, digOf(ctx.params), ctx.params.tacIntent ?? '');
-    if (obj === undefined) return Promise.resolve(textError(404, TEXT.notFound));
-    return Promise.resolve(jsonText(200, itemBody(canonicalJson(obj, canonicalText))));
-  }
-
-  function list(ctx: RequestContext): Promise<Reply> {
-    const items: string[] = [];
-    for (const obj of intentsOf(s, digOf(ctx.params))) {
-      try {
-        items.push(canonicalJson(obj, canonicalText));
-      } catch (err) {
-        ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
-          resource: `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`,
-          ...errorFields(err),
-        });
-      }
-    }
-    return Promise.resolve(jsonText(200, listBody(items)));
-  }
-
-  async function remove(ctx: RequestContext): Promise<Reply> {
-    const dig = digOf(ctx.params);
-    const name = ctx.params.tacIntent ?? '';
-    const obj = findIntent(s, dig, name);
-    if (obj === undefined) return textError(404, TEXT.deleteNotFound);
-    if (readWorkers(obj).length > 0) return textError(409, TEXT.hasChildren);
-    try {
-      await s.store.delete(obj.metadata?.namespace ?? s.namespace, obj.metadata?.name ?? '');
-    } catch (err) {
-      throw storeErrorReply(err, { notFound: TEXT.deleteNotFound });
-    }
-    ctx.logger.info('Deleted TAC intent', { dig, intent: name });
-    return noContent('application/json');
-  }
-
   return [
     {
       method: 'POST',
       pattern: TAC_BASE,
       summary: 'Create a TAC intent',
       access: { verb: 'create' },
-      handler: create,
+      handler: (ctx) => create(s, ctx),
     },
     {
       method: 'GET',
       pattern: TAC_INTENT,
       summary: 'Get one TAC intent',
       access: { verb: 'get' },
-      handler: getOne,
+      handler: (ctx) => getOne(s, ctx),
     },
     {
       method: 'GET',
       pattern: TAC_BASE,
       summary: 'List the TAC intents of a DIG',
       access: { verb: 'list' },
-      handler: list,
+      handler: (ctx) => list(s, ctx),
     },
     {
       method: 'DELETE',
       pattern: TAC_INTENT,
       summary: 'Delete a TAC intent',
       access: { verb: 'delete' },
-      handler: remove,
+      handler: (ctx) => remove(s, ctx),
     },
     {
       method: 'PUT',
       pattern: TAC_INTENT,
       summary: "Create or replace the TAC intent named in the body (the URL's name is ignored, as in EMCO)",
       access: { verb: 'update' },
-      handler: upsert,
+      handler: (ctx) => upsert(s, ctx),
     },
   ];
 }

@@ -19,14 +19,6 @@ export const EVENT_FAILED_STATUS = 424;
 
 export type EventState = 'Running' | 'Succeeded' | 'Failed' | 'Error';
 
-/** What this replica remembers of events fired through it but not finished yet (or that threw). */
-interface Pending {
-  promise: Promise<EventOutcome>;
-  error?: string;
-}
-
-const MAX_PENDING = 1000;
-
 export function eventUrl(eventId: string): string {
   return `/tac/v1/lifecycle-events/${encodeURIComponent(eventId)}`;
 }
@@ -69,103 +61,78 @@ function errorReply(err: unknown): HttpError {
   );
 }
 
+async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const asyncQuery = parseAsyncFlag(ctx.rawQuery);
+  const request = parseLifecycleRequest(await ctx.body());
+  const namespace = request.namespace ?? s.namespace;
+  await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
+  const eventId = request.eventId ?? randomUUID();
+  const event: LifecycleEvent = {
+    dig: {
+      project: ctx.params.project ?? '',
+      compositeApp: ctx.params.compositeApp ?? '',
+      compositeAppVersion: ctx.params.compositeAppVersion ?? '',
+      deploymentIntentGroup: ctx.params.deploymentIntentGroup ?? '',
+    },
+    hookType: request.hookType,
+    eventId,
+    namespace,
+    ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
+    ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
+  };
+  const location = eventUrl(eventId);
+  // The lifecycle service runs an event id once: a repeated fire joins the run in flight.
+  const running = s.lifecycle.fire(event);
+  ctx.logger.info('Lifecycle event accepted', {
+    eventId,
+    hookType: event.hookType,
+    dig: event.dig,
+    namespace,
+    async: asyncQuery ?? request.async ?? false,
+  });
+  const accepted = (): Reply =>
+    jsonValue(202, { state: 'Running', eventId, statusUrl: location }, { Location: location });
+  running.catch((err: unknown) =>
+    ctx.logger.error('Lifecycle event failed to run', { eventId, ...errorFields(err) }),
+  );
+  if (asyncQuery ?? request.async ?? false) return accepted();
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), s.limits.syncEventWaitMs);
+  });
+  let outcome: EventOutcome | undefined;
+  try {
+    outcome = await Promise.race([running, waited]);
+  } catch (err) {
+    throw errorReply(err);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (outcome === undefined) {
+    ctx.logger.info('Lifecycle event still running at the request timeout; answering 202', { eventId });
+    return accepted();
+  }
+  if (ctx.signal.aborted) {
+    ctx.logger.warn('Lifecycle event finished after its caller went away', { eventId });
+  }
+  return jsonValue(outcome.succeeded ? 200 : EVENT_FAILED_STATUS, outcomeBody(outcome), {
+    'Content-Location': location,
+  });
+}
+
+function poll(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const eventId = ctx.params.eventId ?? '';
+  const error = s.lifecycle.failure(eventId);
+  if (error !== undefined) return Promise.resolve(jsonValue(200, { state: 'Error', eventId, error }));
+  const outcome = s.lifecycle.outcome(eventId);
+  if (outcome !== undefined) return Promise.resolve(jsonValue(200, outcomeBody(outcome)));
+  throw new HttpError(
+    404,
+    `lifecycle event not found: ${eventId} (outcomes are kept by the replica that ran the event)`,
+  );
+}
+
 export function lifecycleRoutes(s: RestServices): RouteDef[] {
-  const pending = new Map<string, Pending>();
-
-  function track(eventId: string, promise: Promise<EventOutcome>): Pending {
-    const entry: Pending = { promise };
-    pending.set(eventId, entry);
-    while (pending.size > MAX_PENDING) {
-      const oldest = pending.keys().next().value;
-      if (oldest === undefined) break;
-      pending.delete(oldest);
-    }
-    promise.then(
-      () => pending.delete(eventId),
-      (err: unknown) => {
-        entry.error = err instanceof Error ? err.message : String(err);
-      },
-    );
-    return entry;
-  }
-
-  async function fire(ctx: RequestContext): Promise<Reply> {
-    const asyncQuery = parseAsyncFlag(ctx.rawQuery);
-    const request = parseLifecycleRequest(await ctx.body());
-    const namespace = request.namespace ?? s.namespace;
-    await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
-    const eventId = request.eventId ?? randomUUID();
-    const event: LifecycleEvent = {
-      dig: {
-        project: ctx.params.project ?? '',
-        compositeApp: ctx.params.compositeApp ?? '',
-        compositeAppVersion: ctx.params.compositeAppVersion ?? '',
-        deploymentIntentGroup: ctx.params.deploymentIntentGroup ?? '',
-      },
-      hookType: request.hookType,
-      eventId,
-      namespace,
-      ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
-      ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
-    };
-    const location = eventUrl(eventId);
-    const existing = pending.get(eventId);
-    const entry =
-      existing !== undefined && existing.error === undefined
-        ? existing
-        : track(eventId, s.lifecycle.fire(event));
-    ctx.logger.info('Lifecycle event accepted', {
-      eventId,
-      hookType: event.hookType,
-      dig: event.dig,
-      namespace,
-      async: asyncQuery ?? request.async ?? false,
-    });
-    const accepted = (): Reply =>
-      jsonValue(202, { state: 'Running', eventId, statusUrl: location }, { Location: location });
-    entry.promise.catch((err: unknown) =>
-      ctx.logger.error('Lifecycle event failed to run', { eventId, ...errorFields(err) }),
-    );
-    if (asyncQuery ?? request.async ?? false) return accepted();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), s.limits.syncEventWaitMs);
-    });
-    let outcome: EventOutcome | undefined;
-    try {
-      outcome = await Promise.race([entry.promise, waited]);
-    } catch (err) {
-      throw errorReply(err);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (outcome === undefined) {
-      ctx.logger.info('Lifecycle event still running at the request timeout; answering 202', { eventId });
-      return accepted();
-    }
-    if (ctx.signal.aborted) {
-      ctx.logger.warn('Lifecycle event finished after its caller went away', { eventId });
-    }
-    return jsonValue(outcome.succeeded ? 200 : EVENT_FAILED_STATUS, outcomeBody(outcome), {
-      'Content-Location': location,
-    });
-  }
-
-  function poll(ctx: RequestContext): Promise<Reply> {
-    const eventId = ctx.params.eventId ?? '';
-    const outcome = s.lifecycle.outcome(eventId);
-    const entry = pending.get(eventId);
-    if (entry?.error !== undefined) {
-      return Promise.resolve(jsonValue(200, { state: 'Error', eventId, error: entry.error }));
-    }
-    if (outcome !== undefined) return Promise.resolve(jsonValue(200, outcomeBody(outcome)));
-    if (entry !== undefined) return Promise.resolve(jsonValue(200, { state: 'Running', eventId }));
-    throw new HttpError(
-      404,
-      `lifecycle event not found: ${eventId} (outcomes are kept by the replica that ran the event)`,
-    );
-  }
-
   return [
     {
       method: 'POST',
@@ -173,14 +140,14 @@ export function lifecycleRoutes(s: RestServices): RouteDef[] {
       summary: 'Fire a lifecycle hook of a deployment intent group (runs its intents of that hook type)',
       access: 'handler',
       selfTimed: true,
-      handler: fire,
+      handler: (ctx) => fire(s, ctx),
     },
     {
       method: 'GET',
       pattern: LIFECYCLE_EVENT_PATTERN,
       summary: 'Outcome of a lifecycle event fired earlier',
       access: { verb: 'get', subresource: 'status' },
-      handler: (ctx) => Promise.resolve().then(() => poll(ctx)),
+      handler: (ctx) => Promise.resolve().then(() => poll(s, ctx)),
     },
   ];
 }

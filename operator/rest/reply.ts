@@ -1,6 +1,7 @@
 // Owns the shapes of REST responses: a handler returns a Reply (or throws an HttpError) and the
 // server writes it. Errors look like Go's `http.Error`: plain text, nosniff, message plus "\n".
 import type { ServerResponse } from 'node:http';
+import { goErrorParts } from '../../common/http/go-error.js';
 
 export interface Reply {
   status: number;
@@ -11,15 +12,7 @@ export interface Reply {
 
 /** A response Go's `http.Error(w, message, status)` would write. */
 export function textError(status: number, message: string, headers: Record<string, string> = {}): Reply {
-  return {
-    status,
-    headers: {
-      'Content-Type': 'text/plain; charset=utf-8',
-      'X-Content-Type-Options': 'nosniff',
-      ...headers,
-    },
-    body: message + '\n',
-  };
+  return { status, ...goErrorParts(message, headers) };
 }
 
 /** A JSON response whose text is already encoded (EMCO's canonical echo ends with "\n"). */

@@ -4,7 +4,7 @@
 import { EmcoDecodeError } from '../../common/emco/decode-error.js';
 import { decodeCancelRequest, decodeStatusQuery } from '../../common/emco/decode.js';
 import { parseStatusQueryString, StatusQueryError } from '../../common/emco/status-query.js';
-import { TimeoutValueError, timeoutToNanos } from '../../common/emco/timeout.js';
+import { TimeoutValueError, timeoutToNanos } from '../../common/domain/durations.js';
 import type { CancelRequest, StatusQuery } from '../../common/emco/types.js';
 import { failureMessage } from '../temporal/temporal-gateway.js';
 import { digOf, findIntent } from './intent-lookup.js';
@@ -53,132 +53,132 @@ async function readStatusQuery(ctx: RequestContext): Promise<StatusQuery> {
   }
 }
 
-export function runRoutes(s: RestServices): RouteDef[] {
-  function waitBoundMs(query: StatusQuery): number {
-    const given = query.waitForResultTimeout;
-    if (given === undefined) return s.limits.statusWaitDefaultSeconds * 1000;
-    let nanos: bigint;
-    try {
-      nanos = timeoutToNanos(given);
-    } catch (err) {
-      if (err instanceof TimeoutValueError)
-        throw new HttpError(400, `waitForResultTimeout: ${err.message}`, { cause: err });
-      throw err;
-    }
-    const ms = Number(nanos / 1_000_000n);
-    if (ms > s.limits.statusWaitMaxSeconds * 1000) {
-      throw new HttpError(
-        400,
-        `waitForResultTimeout must be at most ${s.limits.statusWaitMaxSeconds} seconds (got ${JSON.stringify(given)})`,
-      );
-    }
-    return ms;
+function waitBoundMs(s: RestServices, query: StatusQuery): number {
+  const given = query.waitForResultTimeout;
+  if (given === undefined) return s.limits.statusWaitDefaultSeconds * 1000;
+  let nanos: bigint;
+  try {
+    nanos = timeoutToNanos(given);
+  } catch (err) {
+    if (err instanceof TimeoutValueError)
+      throw new HttpError(400, `waitForResultTimeout: ${err.message}`, { cause: err });
+    throw err;
   }
+  const ms = Number(nanos / 1_000_000n);
+  if (ms > s.limits.statusWaitMaxSeconds * 1000) {
+    throw new HttpError(
+      400,
+      `waitForResultTimeout must be at most ${s.limits.statusWaitMaxSeconds} seconds (got ${JSON.stringify(given)})`,
+    );
+  }
+  return ms;
+}
 
-  async function cancel(ctx: RequestContext): Promise<Reply> {
-    let request: CancelRequest;
+async function cancel(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  let request: CancelRequest;
+  try {
+    request = decodeCancelRequest(await ctx.body());
+  } catch (err) {
+    throw decodeError(err);
+  }
+  const spec = request.spec;
+  checkTemporalServer(spec.temporalServer, s.temporalAddress);
+  const name = ctx.params.tacIntent ?? '';
+  const obj = findIntent(s, digOf(ctx.params), name);
+  if (obj === undefined) throw new HttpError(404, RUN_TEXT.cancelNotFound);
+  const specId = asTacIntent(obj).spec.temporal.workflowStartOptions.ID;
+  const resolved = resolveRunTarget(obj, spec.workflowID, spec.runID, specId);
+  const target = { workflowId: resolved.workflowId, runId: resolved.runId };
+  if (target.workflowId === '') {
+    throw new HttpError(400, `intent ${name} has no recorded run and no workflow ID: give spec.workflowID`);
+  }
+  try {
+    if (spec.terminate) await s.temporal.terminate(target, spec.reason, spec.details ?? []);
+    else await s.temporal.cancel(target);
+  } catch (err) {
+    throw temporalError(err);
+  }
+  ctx.logger.info(spec.terminate ? 'Terminated workflow' : 'Requested workflow cancellation', {
+    intent: name,
+    workflowId: target.workflowId,
+    runId: target.runId,
+    source: resolved.source,
+  });
+  return noContent();
+}
+
+async function status(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const query = await readStatusQuery(ctx);
+  checkTemporalServer(query.temporalServer, s.temporalAddress);
+  const name = ctx.params.tacIntent ?? '';
+  const obj = findIntent(s, digOf(ctx.params), name);
+  if (obj === undefined && query.workflowID === '') throw new HttpError(404, RUN_TEXT.statusNotFound);
+  const { workflowId, runId } = resolveRunTarget(obj, query.workflowID, query.runID, '');
+  const target = { workflowId, runId };
+  const wants =
+    query.runDescribeWfExec || query.getWfHistory || query.queryType !== '' || query.waitForResult;
+  if (wants && target.workflowId === '') {
+    throw new HttpError(400, `intent ${name} has no recorded run: give workflowID to ask Temporal`);
+  }
+  const waitMs = query.waitForResult ? waitBoundMs(s, query) : 0;
+  ctx.extendDeadline(waitMs);
+
+  const out: Record<string, unknown> = { workflowID: target.workflowId };
+  if (target.runId !== '') out.runID = target.runId;
+  out.workflowExecutionDescription = {};
+  if (query.runDescribeWfExec) {
     try {
-      request = decodeCancelRequest(await ctx.body());
-    } catch (err) {
-      throw decodeError(err);
-    }
-    const spec = request.spec;
-    checkTemporalServer(spec.temporalServer, s.temporalAddress);
-    const name = ctx.params.tacIntent ?? '';
-    const obj = findIntent(s, digOf(ctx.params), name);
-    if (obj === undefined) throw new HttpError(404, RUN_TEXT.cancelNotFound);
-    const specId = asTacIntent(obj).spec.temporal.workflowStartOptions.ID;
-    const resolved = resolveRunTarget(obj, spec.workflowID, spec.runID, specId);
-    const target = { workflowId: resolved.workflowId, runId: resolved.runId };
-    if (target.workflowId === '') {
-      throw new HttpError(400, `intent ${name} has no recorded run and no workflow ID: give spec.workflowID`);
-    }
-    try {
-      if (spec.terminate) await s.temporal.terminate(target, spec.reason, spec.details ?? []);
-      else await s.temporal.cancel(target);
+      out.workflowExecutionDescription = protoToGoJson(await s.temporal.describeRaw(target)) ?? {};
     } catch (err) {
       throw temporalError(err);
     }
-    ctx.logger.info(spec.terminate ? 'Terminated workflow' : 'Requested workflow cancellation', {
-      intent: name,
-      workflowId: target.workflowId,
-      runId: target.runId,
-      source: resolved.source,
-    });
-    return noContent();
   }
-
-  async function status(ctx: RequestContext): Promise<Reply> {
-    const query = await readStatusQuery(ctx);
-    checkTemporalServer(query.temporalServer, s.temporalAddress);
-    const name = ctx.params.tacIntent ?? '';
-    const obj = findIntent(s, digOf(ctx.params), name);
-    if (obj === undefined && query.workflowID === '') throw new HttpError(404, RUN_TEXT.statusNotFound);
-    const { workflowId, runId } = resolveRunTarget(obj, query.workflowID, query.runID, '');
-    const target = { workflowId, runId };
-    const wants =
-      query.runDescribeWfExec || query.getWfHistory || query.queryType !== '' || query.waitForResult;
-    if (wants && target.workflowId === '') {
-      throw new HttpError(400, `intent ${name} has no recorded run: give workflowID to ask Temporal`);
+  if (query.waitForResult) {
+    let waited;
+    try {
+      waited = await s.temporal.waitForResult(target, waitMs);
+    } catch (err) {
+      throw temporalError(err);
     }
-    const waitMs = query.waitForResult ? waitBoundMs(query) : 0;
-    ctx.extendDeadline(waitMs);
-
-    const out: Record<string, unknown> = { workflowID: target.workflowId };
-    if (target.runId !== '') out.runID = target.runId;
-    out.workflowExecutionDescription = {};
-    if (query.runDescribeWfExec) {
-      try {
-        out.workflowExecutionDescription = protoToGoJson(await s.temporal.describeRaw(target)) ?? {};
-      } catch (err) {
-        throw temporalError(err);
-      }
+    if (waited.done) {
+      out.workflowStatus = waited.status;
+      if (waited.status === 'COMPLETED') out.workflowResult = waited.result ?? null;
+      if (waited.failureMessage !== undefined) out.workflowFailure = waited.failureMessage;
+    } else {
+      out.waitTimedOut = true;
     }
-    if (query.waitForResult) {
-      let waited;
-      try {
-        waited = await s.temporal.waitForResult(target, waitMs);
-      } catch (err) {
-        throw temporalError(err);
-      }
-      if (waited.done) {
-        out.workflowStatus = waited.status;
-        if (waited.status === 'COMPLETED') out.workflowResult = waited.result ?? null;
-        if (waited.failureMessage !== undefined) out.workflowFailure = waited.failureMessage;
-      } else {
-        out.waitTimedOut = true;
-      }
-    }
-    if (query.getWfHistory) {
-      try {
-        const events = (await s.temporal.history(target)).map((e) => protoToGoJson(e));
-        if (events.length > 0) out.workflowHistory = events;
-      } catch (err) {
-        throw temporalError(err);
-      }
-    }
-    if (query.queryType !== '') {
-      let result: unknown;
-      try {
-        result = await s.temporal.query(target, query.queryType, query.queryParams ?? []);
-      } catch (err) {
-        throw temporalError(err, `query failed (${query.queryType}). Error: `);
-      }
-      if (result !== undefined && result !== null) out.workflowQueryResult = result;
-    }
-    out.tacStatus = obj?.status ?? null;
-    const link = s.temporal.uiLink(target);
-    if (link !== undefined && target.workflowId !== '') out.temporalUiUrl = link;
-    return jsonValue(200, out);
   }
+  if (query.getWfHistory) {
+    try {
+      const events = (await s.temporal.history(target)).map((e) => protoToGoJson(e));
+      if (events.length > 0) out.workflowHistory = events;
+    } catch (err) {
+      throw temporalError(err);
+    }
+  }
+  if (query.queryType !== '') {
+    let result: unknown;
+    try {
+      result = await s.temporal.query(target, query.queryType, query.queryParams ?? []);
+    } catch (err) {
+      throw temporalError(err, `query failed (${query.queryType}). Error: `);
+    }
+    if (result !== undefined && result !== null) out.workflowQueryResult = result;
+  }
+  out.tacStatus = obj?.status ?? null;
+  const link = s.temporal.uiLink(target);
+  if (link !== undefined && target.workflowId !== '') out.temporalUiUrl = link;
+  return jsonValue(200, out);
+}
 
+export function runRoutes(s: RestServices): RouteDef[] {
   return [
     {
       method: 'POST',
       pattern: TAC_CANCEL,
       summary: "Cancel or terminate the intent's workflow run (the recorded run unless the body names one)",
       access: { verb: 'update', subresource: 'status' },
-      handler: cancel,
+      handler: (ctx) => cancel(s, ctx),
     },
     {
       method: 'GET',
@@ -186,7 +186,7 @@ export function runRoutes(s: RestServices): RouteDef[] {
       summary:
         "Status of the intent's run: the recorded status plus Temporal's describe/history/query/result",
       access: { verb: 'get', subresource: 'status' },
-      handler: status,
+      handler: (ctx) => status(s, ctx),
     },
   ];
 }

@@ -1,10 +1,10 @@
 // Owns the body TAC posts to a workflow client for one run: the intent's temporal spec with the
 // run's workflow id, the run id in the memo, and activityParams.emco filled as the seed describes.
+import { RUN_ID_MEMO_KEY } from '../../common/domain/annotations.js';
 import { encodeTemporalSpec } from '../../common/emco/encode.js';
 import type { TemporalSpec } from '../../common/emco/types.js';
 import { temporalSpecOf } from '../../common/model/convert.js';
 import type { Run, TemporalActionIntent } from '../../common/model/types.js';
-import { RUN_ID_MEMO_KEY } from './run-identity.js';
 
 /** The `activityParams.emco` entry (the seed's rule): where the workflow finds its EMCO context. */
 export function emcoActivityParams(

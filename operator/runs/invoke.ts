@@ -1,5 +1,6 @@
 // Owns the call TAC makes to a workflow client: POST {endpoint}/invoke/{client-name} with the
-// temporal spec, bounded by a request timeout, where only 204 means "started".
+// temporal spec, bounded by a request timeout, where only 204 means "started", an answer or a
+// refused connection means "not started", and no answer means "start unknown".
 import { Agent, request } from 'undici';
 
 export interface InvokeTarget {
@@ -8,9 +9,29 @@ export interface InvokeTarget {
   clientName: string;
 }
 
+/**
+ * What an invoke call tells about the start: `started` (204), `rejected` (the client answered
+ * otherwise, or could not be reached, so nothing started) or `unknown` (the request may have reached
+ * the client but no answer came: the workflow may have started and must be looked up by its id).
+ */
 export type InvokeResult =
-  | { started: true; workflowId?: string; runId?: string }
-  | { started: false; message: string; status?: number };
+  | { outcome: 'started'; workflowId?: string; runId?: string }
+  | { outcome: 'rejected'; message: string; status?: number }
+  | { outcome: 'unknown'; message: string };
+
+/** Error codes of connections that never carried the request: the workflow cannot have started. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+]);
 
 export interface InvokerOptions {
   timeoutMs: number;
@@ -29,8 +50,8 @@ export function invokeUrl(target: InvokeTarget, https: boolean): string {
 }
 
 /**
- * Posts invoke calls. Failures never throw: they come back as `{ started: false, message }` with
- * what a user needs to fix it (connection refused, the client's own error text, a timeout).
+ * Posts invoke calls. Failures never throw: they come back as `rejected` or `unknown` with what a
+ * user needs to fix it (connection refused, the client's own error text, a timeout).
  */
 export class Invoker {
   private readonly dispatcher: Agent;
@@ -63,28 +84,45 @@ export class Invoker {
         const wid = res.headers['x-workflow-id'];
         const rid = res.headers['x-run-id'];
         return {
-          started: true,
+          outcome: 'started',
           ...(typeof wid === 'string' && wid !== '' ? { workflowId: wid } : {}),
           ...(typeof rid === 'string' && rid !== '' ? { runId: rid } : {}),
         };
       }
       const detail = text === '' ? '' : `: ${text.slice(0, 500)}`;
       return {
-        started: false,
+        outcome: 'rejected',
         status: res.statusCode,
         message: `workflow client ${url} answered ${res.statusCode}${detail}`,
       };
     } catch (err) {
+      if (!signal.aborted && networkCodes(err).some((code) => NOT_SENT_CODES.has(code))) {
+        return {
+          outcome: 'rejected',
+          message: `workflow client ${url} unreachable: ${describeNetworkError(err)}`,
+        };
+      }
       const reason = signal.aborted
         ? `no answer within ${this.options.timeoutMs} ms`
-        : describeNetworkError(err);
-      return { started: false, message: `workflow client ${url} unreachable: ${reason}` };
+        : `no answer: ${describeNetworkError(err)}`;
+      return { outcome: 'unknown', message: `workflow client ${url} gave ${reason}` };
     }
   }
 
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
+}
+
+function networkCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    current = current.cause;
+  }
+  return codes;
 }
 
 function describeNetworkError(err: unknown): string {

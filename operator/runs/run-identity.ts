@@ -2,13 +2,6 @@
 // annotations through which lifecycle events and manual re-runs ask the controller for a run.
 import { createHash } from 'node:crypto';
 
-/** Annotation a lifecycle event writes to request a run (JSON of RunRequest). */
-export const RUN_REQUEST_ANNOTATION = 'tac.emco.io/run-request';
-/** Annotation a user sets (any new value) to re-run an intent by hand; echoed in status.lastHandledRunRequest. */
-export const RERUN_ANNOTATION = 'tac.emco.io/run-requested-at';
-/** Memo key carrying the run id, so a restarted operator recognises a workflow it already started. */
-export const RUN_ID_MEMO_KEY = 'tacRunId';
-
 export interface RunRequest {
   /** Run id; for lifecycle events the event id. */
   id: string;

@@ -8,6 +8,7 @@ import {
   type WorkflowExecutionStatusName,
 } from '@temporalio/client';
 import { TemporalFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 
 export interface WorkflowRef {
   workflowId: string;
@@ -63,7 +64,18 @@ export function failureMessage(err: unknown): string {
   return parts.join(': ');
 }
 
-export class TemporalGateway {
+/** What the run path asks Temporal (the reconciler's port; TemporalGateway implements it). */
+export interface WorkflowPort {
+  describe(ref: WorkflowRef): Promise<WorkflowState | undefined>;
+  closeFailure(ref: WorkflowRef): Promise<string | undefined>;
+  cancel(ref: WorkflowRef): Promise<void>;
+  terminate(ref: WorkflowRef, reason: string): Promise<void>;
+  waitForResult(ref: WorkflowRef, timeoutMs: number, signal?: AbortSignal): Promise<WaitResult>;
+}
+
+const CLOSE_EVENT = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
+
+export class TemporalGateway implements WorkflowPort {
   constructor(
     private readonly client: Client,
     private readonly options: { namespace: string; uiUrl?: string },
@@ -138,6 +150,40 @@ export class TemporalGateway {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Why a closed run did not complete, read from its close event without waiting (one call, no long
+   * poll): Temporal's failure chain, the termination reason, or undefined when it completed, is still
+   * open or has no such run. Throws TemporalGatewayError when Temporal cannot be asked.
+   */
+  async closeFailure(ref: WorkflowRef): Promise<string | undefined> {
+    let events: proto.temporal.api.history.v1.IHistoryEvent[];
+    try {
+      const res = await this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.options.namespace,
+        execution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+        historyEventFilterType: CLOSE_EVENT,
+        waitNewEvent: false,
+        skipArchival: true,
+      });
+      events = res.history?.events ?? [];
+    } catch (err) {
+      throw new TemporalGatewayError(`reading how workflow ${ref.workflowId} closed failed`, { cause: err });
+    }
+    const event = events[0];
+    if (event === undefined) return undefined;
+    const failed = event.workflowExecutionFailedEventAttributes?.failure;
+    if (failed !== undefined && failed !== null) {
+      const converter = this.client.options.loadedDataConverter;
+      return failureMessage(converter.failureConverter.failureToError(failed, converter.payloadConverter));
+    }
+    if (event.workflowExecutionTerminatedEventAttributes) {
+      return `workflow terminated: ${event.workflowExecutionTerminatedEventAttributes.reason || 'no reason given'}`;
+    }
+    if (event.workflowExecutionCanceledEventAttributes) return 'workflow cancelled';
+    if (event.workflowExecutionTimedOutEventAttributes) return 'workflow timed out';
+    return undefined;
   }
 
   /** Requests cancellation (the workflow sees it and may clean up). Already-closed runs are not an error. */

@@ -8,7 +8,7 @@ import {
   MAX_TIMEOUT_SECONDS,
   WORKFLOW_CLIENT_NAME_PATTERN,
 } from '../../common/emco/constraints.js';
-import { formatGoDuration } from '../../common/emco/go-duration.js';
+import { formatGoDuration } from '../../common/domain/go-duration.js';
 import type { IntentIdentity } from '../../common/emco/names.js';
 import type {
   DigRef,

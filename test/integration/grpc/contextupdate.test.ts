@@ -5,8 +5,8 @@ import { expect } from 'chai';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { Client, Connection } from '@temporalio/client';
-import { EMCO_NAME_ANNOTATION, type Run, type TemporalActionIntent } from '../../../common/model/types.js';
-import { WORKERS_ANNOTATION } from '../../../operator/rest/worker-store.js';
+import { ANNOTATION_NAME, ANNOTATION_WORKERS } from '../../../common/domain/annotations.js';
+import type { Run, TemporalActionIntent } from '../../../common/model/types.js';
 import { intent, type IntentFixture } from '../../support/builders.js';
 import { contextUpdateClient, type ContextUpdateClient } from '../../../scripts/contextupdate-client.js';
 import { startEmcoEtcd, type EmcoEtcd } from '../../../scripts/emco-etcd.js';
@@ -83,8 +83,8 @@ describe('gRPC contextupdate: EMCO orchestrator calls', function () {
       name: f.name,
       namespace: ns,
       annotations: {
-        [EMCO_NAME_ANNOTATION]: f.name,
-        ...(f.workers !== undefined ? { [WORKERS_ANNOTATION]: JSON.stringify(f.workers) } : {}),
+        [ANNOTATION_NAME]: f.name,
+        ...(f.workers !== undefined ? { [ANNOTATION_WORKERS]: JSON.stringify(f.workers) } : {}),
       },
     };
     await objects().createNamespacedCustomObject({

@@ -397,6 +397,14 @@ describe('operator: lifecycle events', function () {
         expect(Date.now() - started).to.be.lessThan(3000 + 5000);
         expect(outcome.succeeded).to.equal(false);
         expect(outcome.intents[0]!.message).to.match(expected);
+        if (target === 'hang') {
+          // No answer is no proof that nothing started: the run waits for its workflow to show up.
+          const run = (await read(ns, 'badtarget')).status?.lastRun;
+          expect(run?.phase).to.equal('Pending');
+          expect(run?.failureMessage).to.match(
+            /^start not confirmed \(.*no answer within 3000 ms\); looking up workflow /,
+          );
+        }
         // and the operator keeps serving other intents
         await create(ns, {
           name: 'good',

@@ -8,7 +8,7 @@ import {
 } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalActionIntent } from '../../../common/model/types.js';
-import { RUN_REQUEST_ANNOTATION } from '../../../operator/runs/run-identity.js';
+import { ANNOTATION_RUN_REQUEST } from '../../../common/domain/annotations.js';
 import { intent } from '../../support/builders.js';
 import { kubeConfig, testEnv, uniqueName, waitFor } from '../../support/env.js';
 import { spawnOperator, type OperatorProcess } from '../../support/operator-process.js';
@@ -86,7 +86,7 @@ describe('operator: restarts, failover and quiet periods', function () {
         body: {
           metadata: {
             annotations: {
-              [RUN_REQUEST_ANNOTATION]: JSON.stringify({
+              [ANNOTATION_RUN_REQUEST]: JSON.stringify({
                 id: eventId,
                 hookType: 'pre-install',
                 eventId,

@@ -9,7 +9,7 @@ import {
   isValidEmcoName,
   resourceNameFor,
 } from '../../../../common/emco/names.js';
-import { ANNOTATION_NAME } from '../../../../common/model/constants.js';
+import { ANNOTATION_NAME } from '../../../../common/domain/annotations.js';
 import { tacIntentToResource } from '../../../../common/model/convert.js';
 import { decodeTacIntent } from '../../../../common/emco/decode.js';
 import { digRef, emcoName, identity } from '../../../support/emco-arbitraries.js';

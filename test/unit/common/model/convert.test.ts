@@ -8,7 +8,7 @@ import {
   ANNOTATION_NAME,
   ANNOTATION_USER_DATA1,
   ANNOTATION_USER_DATA2,
-} from '../../../../common/model/constants.js';
+} from '../../../../common/domain/annotations.js';
 import {
   ResourceConversionError,
   resourceToTacIntent,

@@ -50,6 +50,9 @@ class FakeLifecycle implements LifecycleService {
   outcome(): EventOutcome | undefined {
     return undefined;
   }
+  failure(): string | undefined {
+    return undefined;
+  }
 }
 
 const contexts: AppContextReader = {

@@ -10,6 +10,7 @@ import {
   type IntentStore,
   type LifecycleEvent,
   type LifecycleService,
+  type MetadataPatch,
 } from '../../../../operator/ports.js';
 import type { TemporalPort } from '../../../../operator/rest/route-types.js';
 import {
@@ -66,6 +67,7 @@ export class FakeStore implements IntentStore {
       return Promise.reject(new StoreError('AlreadyExists', `create ${k}: already exists`));
     const stored = this.stamp(intent);
     this.objects.set(k, stored);
+    this.notify();
     return Promise.resolve(stored);
   }
 
@@ -80,6 +82,7 @@ export class FakeStore implements IntentStore {
     }
     const stored = this.stamp(intent, current);
     this.objects.set(k, stored);
+    this.notify();
     return Promise.resolve(stored);
   }
 
@@ -88,11 +91,108 @@ export class FakeStore implements IntentStore {
     if (!this.objects.delete(key(namespace, name))) {
       return Promise.reject(new StoreError('NotFound', `delete ${key(namespace, name)}: not found`));
     }
+    this.notify();
     return Promise.resolve();
   }
 
   synced(): boolean {
     return true;
+  }
+
+  cached(namespace: string, name: string): TemporalActionIntent | undefined {
+    return this.objects.get(key(namespace, name));
+  }
+
+  patchMetadata(
+    namespace: string,
+    name: string,
+    patch: MetadataPatch,
+    resourceVersion?: string,
+  ): Promise<TemporalActionIntent> {
+    this.takeFailure();
+    const k = key(namespace, name);
+    const current = this.objects.get(k);
+    if (current === undefined) return Promise.reject(new StoreError('NotFound', `patch ${k}: not found`));
+    if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+      return Promise.reject(new StoreError('Conflict', `patch ${k}: the object has been modified`));
+    }
+    const next = structuredClone(current);
+    if (patch.finalizers !== undefined) {
+      if (patch.finalizers === null) delete next.metadata.finalizers;
+      else next.metadata.finalizers = [...patch.finalizers];
+    }
+    const annotations: Record<string, string> = { ...(next.metadata.annotations ?? {}) };
+    for (const [name, value] of Object.entries(patch.annotations ?? {})) {
+      if (value === null) delete annotations[name];
+      else annotations[name] = value;
+    }
+    next.metadata.annotations = annotations;
+    next.metadata.resourceVersion = String(++this.version);
+    this.objects.set(k, next);
+    this.notify();
+    return Promise.resolve(structuredClone(next));
+  }
+
+  replaceStatus(obj: TemporalActionIntent): Promise<TemporalActionIntent> {
+    this.takeFailure();
+    const k = key(obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+    const current = this.objects.get(k);
+    if (current === undefined) return Promise.reject(new StoreError('NotFound', `status ${k}: not found`));
+    const rv = obj.metadata.resourceVersion;
+    if (rv !== undefined && rv !== current.metadata.resourceVersion) {
+      return Promise.reject(new StoreError('Conflict', `status ${k}: the object has been modified`));
+    }
+    const next = structuredClone(current);
+    if (obj.status !== undefined) next.status = structuredClone(obj.status);
+    next.metadata.resourceVersion = String(++this.version);
+    this.objects.set(k, next);
+    this.notify();
+    return Promise.resolve(structuredClone(next));
+  }
+
+  async update<T>(
+    _namespace: string,
+    _name: string,
+    write: () => Promise<T>,
+    retryable: (err: StoreError) => boolean,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!(err instanceof StoreError) || !retryable(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private readonly waiters = new Set<() => boolean>();
+
+  waitFor(
+    namespace: string,
+    name: string,
+    check: (obj: TemporalActionIntent | undefined) => boolean,
+    timeoutMs: number,
+  ): Promise<boolean> {
+    const test = (): boolean => check(this.get(namespace, name));
+    if (test()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(test());
+      }, timeoutMs);
+      const waiter = (): boolean => {
+        if (!test()) return false;
+        clearTimeout(timer);
+        resolve(true);
+        return true;
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Re-checks every waitFor (call after a change made behind the store's back). */
+  notify(): void {
+    for (const waiter of [...this.waiters]) if (waiter()) this.waiters.delete(waiter);
   }
 }
 
@@ -136,6 +236,10 @@ export class FakeLifecycle implements LifecycleService {
 
   outcome(eventId: string): EventOutcome | undefined {
     return this.outcomes.get(eventId);
+  }
+
+  failure(): string | undefined {
+    return undefined;
   }
 }
 

@@ -43,7 +43,7 @@ describe('invoke', () => {
     const invoker = new Invoker({ timeoutMs: 2000, token: 's3cret' });
     const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'ok' }, '{"a":1}');
     await invoker.close();
-    expect(result).to.deep.equal({ started: true, workflowId: 'wf-1', runId: 'run-1' });
+    expect(result).to.deep.equal({ outcome: 'started', workflowId: 'wf-1', runId: 'run-1' });
     expect(seen.at(-1)).to.deep.equal({ url: '/invoke/ok', body: '{"a":1}', auth: 'Bearer s3cret' });
   });
 
@@ -51,9 +51,9 @@ describe('invoke', () => {
     const invoker = new Invoker({ timeoutMs: 2000 });
     const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'broken' }, '{}');
     await invoker.close();
-    expect(result.started).to.equal(false);
+    expect(result.outcome).to.equal('rejected');
     expect(result).to.deep.include({ status: 500 });
-    expect(!result.started && result.message).to.equal(
+    expect(result.outcome !== 'started' && result.message).to.equal(
       `workflow client http://127.0.0.1:${port}/invoke/broken answered 500: temporal said no`,
     );
   });
@@ -63,14 +63,16 @@ describe('invoke', () => {
     const invoker = new Invoker({ timeoutMs: 2000 });
     const result = await invoker.invoke({ host: '127.0.0.1', port: closedPort, clientName: 'x' }, '{}');
     await invoker.close();
-    expect(!result.started && result.message).to.match(/unreachable: .*ECONNREFUSED/);
+    expect(result.outcome).to.equal('rejected');
+    expect(result.outcome !== 'started' && result.message).to.match(/unreachable: .*ECONNREFUSED/);
   });
 
-  it('gives up on a client that never answers after the timeout', async () => {
+  it('reports a client that never answers as a start of unknown outcome, not a failure', async () => {
     const invoker = new Invoker({ timeoutMs: 300 });
     const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'hang' }, '{}');
     await invoker.close();
-    expect(!result.started && result.message).to.match(/no answer within 300 ms/);
+    expect(result.outcome).to.equal('unknown');
+    expect(result.outcome !== 'started' && result.message).to.match(/no answer within 300 ms/);
   });
 
   it('builds EMCO URLs, bracketing IPv6 hosts', () => {

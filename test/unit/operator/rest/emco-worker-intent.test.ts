@@ -5,7 +5,7 @@ import {
   encodeWorkerIntent,
   encodeWorkerList,
   validateWorkerIntent,
-} from '../../../../operator/rest/worker-intent.js';
+} from '../../../../operator/rest/emco-worker-intent.js';
 
 function decodeFailure(body: string): EmcoDecodeError {
   try {

@@ -6,8 +6,8 @@ import {
   formatGoDuration,
   isDurationString,
   parseGoDuration,
-} from '../../../../common/emco/go-duration.js';
-import { TimeoutValueError, isValidTimeout, timeoutToNanos } from '../../../../common/emco/timeout.js';
+} from '../../../../common/domain/go-duration.js';
+import { TimeoutValueError, isValidTimeout, timeoutToNanos } from '../../../../common/domain/durations.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
 

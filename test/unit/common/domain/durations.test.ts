@@ -4,7 +4,9 @@ import {
   DurationValueError,
   durationToNanos,
   nanosToIntOrDuration,
-} from '../../../../common/model/durations.js';
+  TimeoutValueError,
+  timeoutMs,
+} from '../../../../common/domain/durations.js';
 
 describe('resource durations', () => {
   it('reads integers as nanoseconds and strings as Go durations', () => {
@@ -35,5 +37,21 @@ describe('resource durations', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('timeoutMs', () => {
+  it('reads numbers as seconds and strings as Go durations, the default when unset', () => {
+    expect(timeoutMs(90, 1)).to.equal(90_000);
+    expect(timeoutMs('1m30s', 1)).to.equal(90_000);
+    expect(timeoutMs('1500us', 1)).to.equal(1);
+    expect(timeoutMs(undefined, 7)).to.equal(7);
+    expect(timeoutMs(null, 7)).to.equal(7);
+  });
+
+  it('rejects what the EMCO timeout code rejects, with the same error', () => {
+    for (const bad of ['90', 1.5, -1, 'soon']) {
+      expect(() => timeoutMs(bad, 1), String(bad)).to.throw(TimeoutValueError);
+    }
   });
 });

@@ -1,0 +1,35 @@
+import { expect } from 'chai';
+import { CacheWaiter } from '../../../../operator/kube/cache-waiter.js';
+
+describe('CacheWaiter', () => {
+  it('resolves at once when the check already holds', async () => {
+    expect(await new CacheWaiter().wait('k', () => true, 1000)).to.equal(true);
+  });
+
+  it('re-checks on notify of its key only, and resolves false at the deadline', async () => {
+    const waiter = new CacheWaiter();
+    let ready = false;
+    let checks = 0;
+    const waiting = waiter.wait(
+      'ns/a',
+      () => {
+        checks++;
+        return ready;
+      },
+      5000,
+    );
+    waiter.notify('ns/b');
+    expect(checks).to.equal(1);
+    ready = true;
+    waiter.notify('ns/a');
+    expect(await waiting).to.equal(true);
+    expect(await waiter.wait('ns/a', () => false, 5)).to.equal(false);
+  });
+
+  it('ends every wait on close with its current check', async () => {
+    const waiter = new CacheWaiter();
+    const a = waiter.wait('a', () => false, 60_000);
+    waiter.close();
+    expect(await a).to.equal(false);
+  });
+});

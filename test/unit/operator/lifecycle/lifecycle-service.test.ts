@@ -1,0 +1,145 @@
+// Lifecycle events over the fake store, with a scripted stand-in for the controller: each run
+// request annotation is answered with the run phase the test chose for that intent.
+import { expect } from 'chai';
+import { ANNOTATION_RUN_REQUEST } from '../../../../common/domain/annotations.js';
+import type { Run, TemporalActionIntent } from '../../../../common/model/types.js';
+import { Lifecycle } from '../../../../operator/lifecycle/lifecycle-service.js';
+import { intent, type IntentFixture } from '../../../support/builders.js';
+import { recordingLogger } from '../fakes.js';
+import { FakeStore } from '../rest/fakes.js';
+
+type Answer = Pick<Run, 'phase'> & Partial<Run>;
+
+function setup(answers: Record<string, Answer | undefined>) {
+  const store = new FakeStore();
+  const requested: string[] = [];
+  const patch = store.patchMetadata.bind(store);
+  store.patchMetadata = async (ns, name, p, rv) => {
+    const patched = await patch(ns, name, p, rv);
+    requested.push(name);
+    const request = JSON.parse(p.annotations?.[ANNOTATION_RUN_REQUEST] ?? '{}') as { id: string };
+    const answer = answers[name];
+    if (answer !== undefined) {
+      setImmediate(() => {
+        const current = store.cached(ns, name)!;
+        const run: Run = {
+          id: request.id,
+          trigger: { type: 'Lifecycle' },
+          workflowId: `wf-${name}`,
+          runId: 'r1',
+          ...answer,
+        };
+        void store.replaceStatus({ ...current, status: { lastRun: run } });
+      });
+    }
+    return patched;
+  };
+  const lifecycle = (startLookupMs = 0): Lifecycle =>
+    new Lifecycle({
+      store,
+      logger: recordingLogger().logger,
+      config: { defaultBlockingTimeoutMs: 200, startLookupMs },
+    });
+  const add = async (name: string, seconds: number, f: IntentFixture = {}): Promise<TemporalActionIntent> => {
+    const created = await store.create(intent({ name, ...f }));
+    created.metadata.creationTimestamp = new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+    store.objects.set(`default/${name}`, created);
+    return created;
+  };
+  return { store, lifecycle, requested, add };
+}
+
+const event = { dig: intent().spec, hookType: 'pre-install' as const, eventId: 'ev1' };
+
+describe('Lifecycle', () => {
+  it("runs the hook's intents oldest first and succeeds when every blocking run succeeded", async () => {
+    const s = setup({ a: { phase: 'Succeeded' }, b: { phase: 'Running' } });
+    await s.add('b', 2, { blocking: false });
+    await s.add('a', 1);
+    await s.add('other', 0, { hookType: 'post-install' });
+    const lifecycle = s.lifecycle();
+    const outcome = await lifecycle.fire(event);
+    expect(s.requested).to.deep.equal(['a', 'b']);
+    expect(outcome.succeeded).to.equal(true);
+    expect(outcome.intents.map((i) => [i.resourceName, i.phase])).to.deep.equal([
+      ['a', 'Succeeded'],
+      ['b', 'Succeeded'],
+    ]);
+    expect(outcome.intents[1]?.message).to.equal('workflow started (non-blocking)');
+    expect(lifecycle.outcome('ev1')?.endTime).to.be.a('string');
+  });
+
+  it('stops at the first failed blocking intent; later ones are Skipped', async () => {
+    const s = setup({ a: { phase: 'Failed', failureMessage: 'boom' }, b: { phase: 'Succeeded' } });
+    await s.add('a', 1);
+    await s.add('b', 2);
+    const outcome = await s.lifecycle().fire(event);
+    expect(outcome.succeeded).to.equal(false);
+    expect(outcome.failedIntent).to.equal('a');
+    expect(outcome.intents.map((i) => [i.resourceName, i.phase, i.message])).to.deep.equal([
+      ['a', 'Failed', 'boom'],
+      ['b', 'Skipped', 'not started: a failed'],
+    ]);
+    expect(s.requested).to.deep.equal(['a']);
+  });
+
+  it('ends the wait on an unconfirmed start: the event fails with the reason, the run goes on', async () => {
+    const s = setup({
+      a: { phase: 'Pending', runId: undefined, failureMessage: 'start not confirmed (no answer)' },
+    });
+    await s.add('a', 1);
+    const outcome = await s.lifecycle().fire(event);
+    expect(outcome.intents[0]).to.deep.include({
+      phase: 'Failed',
+      message: 'start not confirmed (no answer)',
+    });
+    expect(outcome.succeeded).to.equal(false);
+  });
+
+  it('a blocking run still running when the wait budget ends fails the event', async () => {
+    const s = setup({ a: { phase: 'Running' } });
+    await s.add('a', 1, { timeout: 0 });
+    // A budget of 50 ms: the start allowance is set to cancel the fixed 30 s margin.
+    const outcome = await s.lifecycle(-29_950).fire(event);
+    expect(outcome.intents[0]).to.deep.include({ phase: 'Failed', message: 'the run was still running' });
+  });
+
+  it('runs an event id once: a second fire returns the same outcome', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1);
+    const lifecycle = s.lifecycle();
+    const [first, second] = await Promise.all([lifecycle.fire(event), lifecycle.fire(event)]);
+    expect(second).to.equal(first);
+    expect(await lifecycle.fire(event)).to.equal(first);
+    expect(s.requested).to.deep.equal(['a']);
+  });
+
+  it('keeps why an event could not run, until it is fired again', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1);
+    const lifecycle = s.lifecycle();
+    const list = s.store.listByDig.bind(s.store);
+    s.store.listByDig = () => {
+      throw new Error('cache not ready');
+    };
+    const err = await lifecycle.fire(event).catch((e: unknown) => e);
+    expect((err as Error).message).to.equal('cache not ready');
+    expect(lifecycle.failure('ev1')).to.equal('cache not ready');
+    s.store.listByDig = list;
+    const outcome = await lifecycle.fire(event);
+    expect(outcome.succeeded).to.equal(true);
+    expect(lifecycle.failure('ev1')).to.equal(undefined);
+  });
+
+  it('reports an intent deleted during the event', async () => {
+    const s = setup({});
+    await s.add('a', 1);
+    const firing = s.lifecycle().fire(event);
+    setImmediate(() => void s.store.delete('default', 'a'));
+    const outcome = await firing;
+    expect(outcome.intents[0]).to.deep.include({
+      phase: 'Failed',
+      message: 'the intent was deleted during the event',
+    });
+  });
+});
