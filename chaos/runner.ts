@@ -55,6 +55,8 @@ const SETTLE_MS = 120_000;
 /** Probe DIGs per injection, and probe events at most per heal (≤ 7.5 runs per probe intent). */
 const PROBE_DIGS_PER_INJECTION = 4;
 const PROBES_PER_INJECTION = 30;
+/** Events at least per injection. */
+const EVENTS_PER_INJECTION = 4;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -91,9 +93,11 @@ export async function runFault(
   const ctx: FaultContext = { stack, api, fault: fault.id, log };
   const blockingWorkflow = fault.blockingWorkflow ?? 'sleep';
   const injectionCount = Math.max(sizes.injections, fault.minInjections ?? 0);
+  // Enough events that every injection meets some in flight.
+  const eventCount = Math.max(sizes.events, injectionCount * EVENTS_PER_INJECTION);
   const events = planEvents({
     fault: fault.id,
-    count: sizes.events,
+    count: eventCount,
     blockingWorkflow,
     sleep: sizes.sleep,
     failEvery: 4,
@@ -105,7 +109,7 @@ export async function runFault(
     blockingWorkflow: 'noop',
     sleep: sizes.sleep,
     failEvery: 0,
-    from: sizes.events,
+    from: eventCount,
   });
   await createIntents(api, [...events, ...probes], fault.id, stack.clientLink.port, sizes.sleep);
   await waitReconciled(api, fault.id, (events.length + probes.length) * 2);
@@ -167,7 +171,13 @@ export async function runFault(
       const due = Math.floor((j * events.length) / injectionCount);
       while (next < due + 1 && !driverDone) await sleep(50);
       const triggered = await fault.trigger(
-        { api, temporal: stack.temporal, fault: fault.id, inFlight: () => [...inFlight] },
+        {
+          api,
+          temporal: stack.temporal,
+          fault: fault.id,
+          inFlight: () => [...inFlight],
+          active: () => !driverDone,
+        },
         Date.now() + TRIGGER_WAIT_MS,
       );
       const at = Date.now() - started;

@@ -15,6 +15,8 @@ export interface TriggerView {
   fault: string;
   /** Events fired and not answered yet. */
   inFlight(): PlannedEvent[];
+  /** False once no more events will be fired: waiting longer is pointless. */
+  active(): boolean;
 }
 
 /** Resolves true when the moment came, false at the deadline. Polls every `intervalMs`. */
@@ -60,7 +62,7 @@ async function temporalStatus(temporal: Client, workflowId: string): Promise<str
 
 function poll(check: (view: TriggerView) => Promise<boolean>, intervalMs = 100): Trigger {
   return async (view, deadline) => {
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && (view.active() || view.inFlight().length > 0)) {
       try {
         if (await check(view)) return true;
       } catch {
