@@ -7,6 +7,7 @@ import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { REPO_ROOT } from '../testenv/env.js';
 import { freePort } from '../testenv/ports.js';
 import { startProcess, stopProcess, waitReady, type ManagedProcess } from '../testenv/processes.js';
+import { reap } from './servers.js';
 
 export class FaultProxyError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -71,11 +72,13 @@ export async function startFaultProxy(workDir: string, log: (m: string) => void)
     ['-host', '127.0.0.1', '-port', String(port)],
     path.join(workDir, 'toxiproxy.log'),
   );
+  const reaper = reap('-', proc.pid);
   const api = new Toxiproxy(`http://127.0.0.1:${port}`);
   try {
     await waitReady(proc, async () => (await api.getVersion()) !== '', 15_000);
   } catch (err) {
     await stopProcess(proc.pid);
+    if (reaper !== undefined) await stopProcess(reaper, 100);
     throw new FaultProxyError('toxiproxy did not start', { cause: err });
   }
   log(`[chaos] toxiproxy ready on 127.0.0.1:${port}`);
@@ -164,6 +167,7 @@ export async function startFaultProxy(workDir: string, log: (m: string) => void)
     },
     async stop() {
       await stopProcess(proc.pid);
+      if (reaper !== undefined) await stopProcess(reaper, 100);
     },
   };
 }

@@ -82,15 +82,15 @@ async function temporalServing(address: string): Promise<boolean> {
   }
 }
 
-/** Stops this server's process group if the chaos run dies first (testenv's reaper). */
-function reap(pid: number): number | undefined {
+/**
+ * Stops these process groups and removes `workDir` ('-': none) if the chaos run dies first
+ * (testenv's reaper). Returns the reaper's pid, to stop it once it is no longer needed.
+ */
+export function reap(workDir: string, ...pids: number[]): number | undefined {
   const reaper = spawn(
     'bash',
-    [path.join(REPO_ROOT, 'testenv/reaper.sh'), String(process.pid), '-', String(pid)],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
+    [path.join(REPO_ROOT, 'testenv/reaper.sh'), String(process.pid), workDir, ...pids.map(String)],
+    { detached: true, stdio: 'ignore' },
   );
   reaper.unref();
   return reaper.pid;
@@ -115,7 +115,7 @@ function restartable(
     async start() {
       if (proc !== undefined && isAlive(proc.pid)) throw new ServerError(`${name} is already running`);
       proc = launch();
-      reaper = reap(proc.pid);
+      reaper = reap('-', proc.pid);
       await waitReady(proc, probe, readyMs);
     },
     async kill() {
@@ -245,6 +245,7 @@ export async function startChaosServers(log: (m: string) => void): Promise<Chaos
     60_000,
   );
 
+  const dirReaper = reap(workDir);
   const kubeconfigPath = path.join(workDir, 'kubeconfig');
   const kubeconfigFor = async (serverUrl: string, file: string): Promise<string> => {
     const p = path.join(workDir, file);
@@ -270,6 +271,7 @@ export async function startChaosServers(log: (m: string) => void): Promise<Chaos
       await temporal.stop();
       await etcd.stop();
       await rm(workDir, { recursive: true, force: true });
+      if (dirReaper !== undefined) await stopProcess(dirReaper, 100);
     },
   };
   try {
