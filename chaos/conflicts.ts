@@ -18,8 +18,8 @@ export const TOUCH_LABEL = 'chaos.tac.emco.io/touched';
 export const FOREIGN_CONDITION = 'ExternalAudit';
 
 export interface ConflictWriter {
-  /** Stops the loop; resolves with the writes that went through. */
-  stop(): Promise<{ metadata: number; status: number }>;
+  /** Stops the loop; resolves with what its writes met. */
+  stop(): Promise<ConflictWrites>;
 }
 
 export function withForeignCondition(
@@ -38,9 +38,30 @@ export function withForeignCondition(
   return { ...status, conditions: [...others, mine] };
 }
 
+/** Writes that went through, writes refused with 409 Conflict, and other failures (last one kept). */
+export interface ConflictWrites {
+  metadata: number;
+  status: number;
+  conflicts: number;
+  errors: number;
+  lastError?: string;
+}
+
+function isConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 409;
+}
+
 export function startConflictWriter(api: CustomObjectsApi, fault: string): ConflictWriter {
   let running = true;
-  const writes = { metadata: 0, status: 0 };
+  const writes: ConflictWrites = { metadata: 0, status: 0, conflicts: 0, errors: 0 };
+  const failed = (err: unknown): void => {
+    // 409 Conflict is the point of this fault: the operator wrote in between.
+    if (isConflict(err)) writes.conflicts += 1;
+    else {
+      writes.errors += 1;
+      writes.lastError = err instanceof Error ? err.message : String(err);
+    }
+  };
   const loop = async (): Promise<void> => {
     for (let n = 0; running && n < 100_000; n++) {
       try {
@@ -56,25 +77,25 @@ export function startConflictWriter(api: CustomObjectsApi, fault: string): Confl
           const name = item.metadata?.name ?? '';
           const target = { group: GROUP, version: VERSION, plural: PLURAL, namespace: CHAOS_NAMESPACE, name };
           try {
-            await api.patchNamespacedCustomObject({
+            const patched = (await api.patchNamespacedCustomObject({
               ...target,
               body: [
                 { op: 'add', path: `/metadata/labels/${TOUCH_LABEL.replace('/', '~1')}`, value: String(n) },
               ],
-            });
+            })) as TemporalActionIntent;
             writes.metadata += 1;
-            // A full status replace from this (soon stale) read: a conflict for whoever writes next.
+            // A full status replace from that read: a conflict for whoever writes in between.
             await api.replaceNamespacedCustomObjectStatus({
               ...target,
-              body: { ...item, status: withForeignCondition(item.status, n, new Date()) },
+              body: { ...patched, status: withForeignCondition(patched.status, n, new Date()) },
             });
             writes.status += 1;
-          } catch {
-            // 409 Conflict is the point of this fault: the operator wrote in between.
+          } catch (err) {
+            failed(err);
           }
         }
-      } catch {
-        // The list failed (e.g. API server busy): try again on the next pass.
+      } catch (err) {
+        failed(err);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

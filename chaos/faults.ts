@@ -16,6 +16,13 @@ import {
 import type { Workload } from './workload.js';
 import { startConflictWriter } from './conflicts.js';
 
+export class FaultError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FaultError';
+  }
+}
+
 export interface FaultContext {
   stack: ChaosStack;
   api: CustomObjectsApi;
@@ -43,6 +50,8 @@ export interface Fault {
   holdMs: number;
   /** Injections at least, whatever the run's size (a fault that varies per injection shows each kind). */
   minInjections?: number;
+  /** Exactly this many injections, whatever the run's size (a fault that lasts the whole run). */
+  fixedInjections?: number;
   /** Whether the fault lasts until the events are done (write conflicts). */
   holdUntilDone?: boolean;
 }
@@ -58,7 +67,7 @@ async function leaderOf(stack: ChaosStack): Promise<Replica> {
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error('no operator replica holds the Lease');
+  throw new FaultError('no operator replica holds the Lease after 30 s');
 }
 
 async function killLeader(ctx: FaultContext): Promise<() => Promise<void>> {
@@ -246,7 +255,7 @@ export const FAULTS: Fault[] = [
     holdMs: INVOKE_TIMEOUT_MS + 2000,
     inject(ctx) {
       const pid = ctx.stack.workflowClient.child()?.pid;
-      if (pid === undefined) return Promise.reject(new Error('the workflow client is not running'));
+      if (pid === undefined) return Promise.reject(new FaultError('the workflow client is not running'));
       signalGroup(pid, 'SIGSTOP');
       return Promise.resolve(() => Promise.resolve(signalGroup(pid, 'SIGCONT')));
     },
@@ -273,12 +282,14 @@ export const FAULTS: Fault[] = [
     trigger: eventInFlight,
     holdMs: 0,
     holdUntilDone: true,
+    fixedInjections: 1,
     inject(ctx) {
       const writer = startConflictWriter(ctx.api, ctx.fault);
       return Promise.resolve(async () => {
         const writes = await writer.stop();
         ctx.log(
-          `[chaos] ${ctx.fault}: ${writes.metadata} metadata and ${writes.status} status writes by another client`,
+          `[chaos] ${ctx.fault}: another client wrote metadata ${writes.metadata} and status ${writes.status} times, ` +
+            `met ${writes.conflicts} conflicts and ${writes.errors} other errors${writes.lastError !== undefined ? ` (last: ${writes.lastError})` : ''}`,
         );
       });
     },

@@ -29,6 +29,13 @@ const RESULTS_DIR = path.resolve(here, '../bench/results');
 export const QUICK_SIZES: RunSizes = { events: 6, injections: 1, concurrency: 2, sleep: '1500ms' };
 export const FULL_SIZES: RunSizes = { events: 20, injections: 3, concurrency: 3, sleep: '2s' };
 
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 interface Options {
   quick: boolean;
   only?: string[];
@@ -43,7 +50,7 @@ export function parseArgs(argv: string[]): Options {
         .slice('--only='.length)
         .split(',')
         .filter((s) => s !== '');
-    else throw new Error(`unknown option ${arg} (known: --quick, --only=fault,fault)`);
+    else throw new UsageError(`unknown option ${arg} (known: --quick, --only=fault,fault)`);
   }
   return options;
 }
@@ -52,7 +59,9 @@ export function selectFaults(all: Fault[], only: string[] | undefined): Fault[] 
   if (only === undefined) return all;
   const unknown = only.filter((id) => !all.some((f) => f.id === id));
   if (unknown.length > 0) {
-    throw new Error(`unknown fault(s) ${unknown.join(', ')} (known: ${all.map((f) => f.id).join(', ')})`);
+    throw new UsageError(
+      `unknown fault(s) ${unknown.join(', ')} (known: ${all.map((f) => f.id).join(', ')})`,
+    );
   }
   return all.filter((f) => only.includes(f.id));
 }

@@ -18,6 +18,13 @@ import {
   type PlannedEvent,
 } from './workload.js';
 
+export class FaultRunError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FaultRunError';
+  }
+}
+
 export interface RunSizes {
   /** Events per fault (probes come on top). */
   events: number;
@@ -63,6 +70,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function waitReconciled(api: CustomObjectsApi, fault: string, count: number): Promise<void> {
   const deadline = Date.now() + 120_000;
   let seen = 0;
+  let lastError: unknown;
   while (Date.now() < deadline) {
     try {
       const list = (await api.listNamespacedCustomObject({
@@ -74,12 +82,14 @@ async function waitReconciled(api: CustomObjectsApi, fault: string, count: numbe
       })) as TemporalActionIntentList;
       seen = list.items.filter((i) => i.status?.conditions?.some((c) => c.type === 'Ready')).length;
       if (seen >= count) return;
-    } catch {
-      // keep polling until the deadline
+    } catch (err) {
+      lastError = err;
     }
     await sleep(250);
   }
-  throw new Error(`${fault}: only ${seen}/${count} intents reconciled after 120 s`);
+  throw new FaultRunError(`${fault}: only ${seen}/${count} intents reconciled after 120 s`, {
+    cause: lastError,
+  });
 }
 
 export async function runFault(
@@ -92,7 +102,7 @@ export async function runFault(
   const started = Date.now();
   const ctx: FaultContext = { stack, api, fault: fault.id, log };
   const blockingWorkflow = fault.blockingWorkflow ?? 'sleep';
-  const injectionCount = Math.max(sizes.injections, fault.minInjections ?? 0);
+  const injectionCount = fault.fixedInjections ?? Math.max(sizes.injections, fault.minInjections ?? 0);
   // Enough events that every injection meets some in flight.
   const eventCount = Math.max(sizes.events, injectionCount * EVENTS_PER_INJECTION);
   const events = planEvents({
