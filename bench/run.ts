@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only]`: runs every
+// `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only] [--soak-only]`: runs every
 // scenario against a local environment (API server, etcd, Temporal dev server; operator, workflow
 // client and worker as separate processes, started as the container images start them, or through tsx), writes bench/results/<time>.json and latest.json, and
 // renders bench/REPORT.md with its figures. Targets missed do not fail the run; a scenario that
@@ -24,6 +24,7 @@ import {
 } from './result.js';
 import { FAN_OUT_META, HOOK_META, eventFanOut, hookOverhead } from './scenarios/lifecycle.js';
 import { GRPC_META, grpcHook } from './scenarios/grpc.js';
+import { SOAK_META, soak } from './scenarios/soak.js';
 import { GET_META, LIST_META, restReads } from './scenarios/rest.js';
 import {
   MEMORY_LARGE_META,
@@ -54,21 +55,24 @@ interface Options {
   profile: boolean;
   reportOnly: boolean;
   tsx: boolean;
+  /** Run the soak alone; its result goes to soak-*.json, not latest.json. */
+  soakOnly: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, profile: false, reportOnly: false, tsx: false };
+  const options: Options = { quick: false, profile: false, reportOnly: false, tsx: false, soakOnly: false };
   for (const arg of argv) {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--profile') options.profile = true;
     else if (arg === '--report-only') options.reportOnly = true;
     else if (arg === '--tsx') options.tsx = true;
+    else if (arg === '--soak-only') options.soakOnly = true;
     else if (arg === '--reuse-env') options.reuseEnvFile = ENV_FILE;
     else if (arg.startsWith('--reuse-env='))
       options.reuseEnvFile = path.resolve(arg.slice('--reuse-env='.length));
     else
       throw new Error(
-        `unknown option ${arg} (known: --quick, --reuse-env[=FILE], --tsx, --profile, --report-only)`,
+        `unknown option ${arg} (known: --quick, --reuse-env[=FILE], --tsx, --profile, --report-only, --soak-only)`,
       );
   }
   return options;
@@ -130,6 +134,13 @@ function record(results: ScenarioResult[], samples: ScenarioSamples): void {
   );
 }
 
+async function runSoak(ctx: BenchContext): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  log(`[bench] soak, ${Math.round(ctx.sizes.soak.durationMs / 60_000)} min`);
+  await attempt(SOAK_META, results, async () => record(results, await soak(ctx)));
+  return results;
+}
+
 async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { sizes } = ctx;
@@ -184,6 +195,8 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   // Last: its first call loads the etcd client into the operator, which must not count in memory.
   log('[bench] gRPC pre-install vs. REST lifecycle endpoint');
   await attempt(GRPC_META, results, async () => record(results, await grpcHook(ctx)));
+  log(`[bench] soak, ${Math.round(sizes.soak.durationMs / 60_000)} min`);
+  await attempt(SOAK_META, results, async () => record(results, await soak(ctx)));
 
   const order = [
     HOOK_META.id,
@@ -195,6 +208,7 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     MEMORY_SMALL_META.id,
     MEMORY_LARGE_META.id,
     STARTUP_META.id,
+    SOAK_META.id,
   ];
   // One entry per scenario: a recorded figure wins over an error entry of a partial failure.
   const byId = new Map<string, ScenarioResult>();
@@ -240,7 +254,9 @@ async function main(): Promise<void> {
         'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace',
       logDir: stack.logDir,
     };
-    scenarios = await runScenarios({ stack, sizes, log });
+    scenarios = options.soakOnly
+      ? await runSoak({ stack, sizes, log })
+      : await runScenarios({ stack, sizes, log });
   } finally {
     log('[bench] stopping the stack');
     await stack.stop();
@@ -259,12 +275,19 @@ async function main(): Promise<void> {
   const text = JSON.stringify(result, null, 2) + '\n';
   const stamped = path.join(
     RESULTS_DIR,
-    `${startedAt
+    `${options.soakOnly ? 'soak-' : ''}${startedAt
       .toISOString()
       .replace(/:/g, '-')
       .replace(/\.\d+Z$/, 'Z')}.json`,
   );
   await writeFile(stamped, text);
+  if (options.soakOnly) {
+    // A soak alone is not a full result: latest.json and REPORT.md keep the last complete run.
+    const soakLatest = path.join(RESULTS_DIR, `soak-latest-${result.mode}.json`);
+    await writeFile(soakLatest, text);
+    log(`[bench] wrote ${stamped} and ${soakLatest} in ${result.durationSeconds} s`);
+    return;
+  }
   await writeFile(latestPath, text);
   await renderReport(result, here);
   log(

@@ -1,6 +1,6 @@
 // Owns how big each scenario runs: the full run measures at the sizes the targets are stated for;
 // `--quick` runs the same scenarios smaller (fewer samples, shorter load runs, the large memory
-// point measured lower and extrapolated) to finish in under five minutes on two cores.
+// point measured lower and extrapolated, a 3-minute soak instead of 30) to finish in minutes on two cores.
 
 export interface Sizes {
   hook: { warmup: number; samples: number };
@@ -9,6 +9,8 @@ export interface Sizes {
   rest: { connections: number; warmupSeconds: number; seconds: number };
   memory: { small: number; large: number; nominalLarge: number; readings: number; settleMaxMs: number };
   startup: { warmup: number; samples: number; emptySamples: number };
+  /** Soak: how long, over how many event DIGs, churn population, sampling, windows per side. */
+  soak: { durationMs: number; digs: number; churnIntents: number; sampleEveryMs: number; windows: number };
 }
 
 export const FULL: Sizes = {
@@ -18,6 +20,7 @@ export const FULL: Sizes = {
   rest: { connections: 16, warmupSeconds: 3, seconds: 15 },
   memory: { small: 1000, large: 10_000, nominalLarge: 10_000, readings: 5, settleMaxMs: 60_000 },
   startup: { warmup: 1, samples: 10, emptySamples: 3 },
+  soak: { durationMs: 30 * 60_000, digs: 8, churnIntents: 50, sampleEveryMs: 10_000, windows: 6 },
 };
 
 export const QUICK: Sizes = {
@@ -27,4 +30,5 @@ export const QUICK: Sizes = {
   rest: { connections: 16, warmupSeconds: 1, seconds: 4 },
   memory: { small: 1000, large: 3000, nominalLarge: 10_000, readings: 5, settleMaxMs: 40_000 },
   startup: { warmup: 1, samples: 3, emptySamples: 2 },
+  soak: { durationMs: 3 * 60_000, digs: 4, churnIntents: 20, sampleEveryMs: 5_000, windows: 3 },
 };
