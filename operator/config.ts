@@ -37,6 +37,8 @@ export interface OperatorConfig {
   readonly temporalUiUrl?: string;
   readonly invoke: {
     readonly timeoutMs: number;
+    /** How long an unconfirmed start is looked up by its workflow id before one more invoke. */
+    readonly startLookupMs: number;
     /** Allowed workflow-client endpoints: `host`, `host:port`, `*.suffix`; empty = any. */
     readonly allowedEndpoints: readonly string[];
     readonly tlsCaFile?: string;
@@ -98,6 +100,7 @@ export const OPERATOR_ENV_VARS = [
   'TAC_REST_REQUEST_TIMEOUT',
   'TEMPORAL_UI_URL',
   'TAC_INVOKE_TIMEOUT',
+  'TAC_START_LOOKUP_TIMEOUT',
   'TAC_ALLOWED_CLIENT_ENDPOINTS',
   'TAC_INVOKE_TLS_CA_FILE',
   'TAC_INVOKE_TOKEN_FILE',
@@ -290,6 +293,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
   const emcoOrchestratorUrl = url(env, 'TAC_EMCO_ORCHESTRATOR_URL');
   const tlsCaFile = readableFile(env, 'TAC_INVOKE_TLS_CA_FILE');
   const tokenFile = readableFile(env, 'TAC_INVOKE_TOKEN_FILE');
+  const invokeTimeoutMs = duration(env, 'TAC_INVOKE_TIMEOUT', 10_000);
   return Object.freeze({
     watchNamespaces: Object.freeze(watchNamespaces),
     defaultNamespace,
@@ -307,7 +311,9 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
     temporal: temporalConnectionConfigFromEnv(env),
     ...(temporalUiUrl !== undefined ? { temporalUiUrl } : {}),
     invoke: Object.freeze({
-      timeoutMs: duration(env, 'TAC_INVOKE_TIMEOUT', 10_000),
+      timeoutMs: invokeTimeoutMs,
+      // Three invoke timeouts, at least 30 s: a slow client's start shows up on Temporal by then.
+      startLookupMs: duration(env, 'TAC_START_LOOKUP_TIMEOUT', Math.max(30_000, 3 * invokeTimeoutMs)),
       allowedEndpoints: Object.freeze(allowedEndpoints),
       ...(tlsCaFile !== undefined ? { tlsCaFile } : {}),
       ...(tokenFile !== undefined ? { tokenFile } : {}),

@@ -29,12 +29,8 @@ import { createRestServer } from './rest/server.js';
 import { Invoker } from './runs/invoke.js';
 import { TemporalGateway } from './temporal/temporal-gateway.js';
 
-/**
- * A run whose invoke got no answer is looked up by its workflow id this long (at least; three
- * invoke timeouts when longer) before the operator concludes nothing started and invokes again.
- */
-const MIN_START_LOOKUP_MS = 30_000;
-/** Invokes per run at most. */
+/** Invokes per run at most (an unanswered invoke is looked up for `TAC_START_LOOKUP_TIMEOUT`
+ * before the next one). */
 const MAX_START_ATTEMPTS = 3;
 
 export interface OperatorDeps {
@@ -107,7 +103,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     (key) => late.controller?.enqueue(key),
     logger.child({ component: 'run-watcher' }),
   );
-  const startLookupMs = Math.max(MIN_START_LOOKUP_MS, 3 * config.invoke.timeoutMs);
+  const startLookupMs = config.invoke.startLookupMs;
   const reconciler = new Reconciler({
     store,
     finalizer: new Finalizer({
@@ -171,7 +167,11 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     store,
     logger: logger.child({ component: 'lifecycle' }),
     metrics,
-    config: { defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs, startLookupMs },
+    config: {
+      defaultBlockingTimeoutMs: config.defaultBlockingTimeoutMs,
+      startLookupMs,
+      maxStartAttempts: MAX_START_ATTEMPTS,
+    },
   });
   const rest = createRestServer({
     store,

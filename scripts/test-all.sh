@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test tier, in order, each timed: `npm test` (typecheck, lint, unit and the API-server tier),
-# the container images built (or reused) and smoke-tested with podman, and the cluster tier (a
+# the reduced chaos suite (fails on any lost, duplicated or wrongly answered run), the container images built (or reused) and smoke-tested with podman, and the cluster tier (a
 # single-node cluster that runs Pods: the Helm chart end to end). A failed tier does not stop the
 # later ones; the exit status is non-zero if any failed. The image and cluster tiers need root.
 set -uo pipefail
@@ -23,6 +23,7 @@ tier() { # tier LABEL CMD...
 
 all_start=$(date +%s)
 tier "npm test (unit and API-server tier)" npm test
+tier "npm run chaos -- --quick (faults during events: 0 lost, duplicated or wrong)" npm run chaos -- --quick
 tier "npm run images (built, or reused when nothing changed)" npm run images
 tier "npm run test:images (each image run with podman)" npm run test:images
 tier "npm run test:cluster (single-node cluster, Helm end to end)" npm run test:cluster

@@ -23,8 +23,9 @@ export interface LifecycleDeps {
   store: IntentStore;
   logger: Logger;
   metrics?: OperatorMetrics;
-  /** `startLookupMs`: how long the operator may take to start (or confirm the start of) one run. */
-  config: { defaultBlockingTimeoutMs: number; startLookupMs: number };
+  /** `startLookupMs`: how long the operator may take to start (or confirm the start of) one run,
+   * per attempt; `maxStartAttempts`: how many invokes an unconfirmed start may take. */
+  config: { defaultBlockingTimeoutMs: number; startLookupMs: number; maxStartAttempts: number };
 }
 
 export class Lifecycle implements LifecycleService {
@@ -157,7 +158,7 @@ export class Lifecycle implements LifecycleService {
         ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs)
         : 0;
     const budget =
-      this.deps.config.startLookupMs +
+      this.deps.config.startLookupMs * this.deps.config.maxStartAttempts +
       WAIT_MARGIN_MS +
       busyMs +
       (blocking ? timeoutMs(intent.spec.hookBlockingTimeout, this.deps.config.defaultBlockingTimeoutMs) : 0);
@@ -165,12 +166,10 @@ export class Lifecycle implements LifecycleService {
     const settled = (current: TemporalActionIntent | undefined): boolean => {
       if (current === undefined) return true;
       const run = knownRun(current.status, event.eventId);
-      if (run !== undefined) {
-        // An unconfirmed start (no answer from the workflow client) ends the event's wait: the
-        // operator goes on looking the workflow up, but the hook cannot count on it.
-        const unconfirmed = run.phase === 'Pending' && run.failureMessage !== undefined;
-        return isTerminal(run.phase) || (!blocking && run.phase === 'Running') || unconfirmed;
-      }
+      // An unconfirmed start (no answer from the workflow client) keeps the event waiting: the
+      // workflow may well have started, and the operator finds it by its id (or starts it again
+      // when it did not), so the event answers what Temporal will record, not a guess.
+      if (run !== undefined) return isTerminal(run.phase) || (!blocking && run.phase === 'Running');
       const pending = parseRunRequest(current.metadata?.annotations?.[ANNOTATION_RUN_REQUEST]);
       superseded = pending !== undefined && pending.id !== event.eventId;
       return superseded;
@@ -193,7 +192,7 @@ export class Lifecycle implements LifecycleService {
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {
     if (run.phase === 'Pending') {
-      // The start is not confirmed (or the budget ran out first): the event cannot count on this run.
+      // The budget ran out before the start was confirmed: the event cannot count on this run.
       const message = run.failureMessage ?? 'the run had not started yet';
       return this.describe(intent, { phase: 'Failed', run, message, blocking });
     }

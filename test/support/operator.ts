@@ -87,6 +87,7 @@ export async function startOperator(options: StartOperatorOptions = {}): Promise
     TAC_LEASE_RENEW_DEADLINE: '3s',
     TAC_LEASE_RETRY_PERIOD: '500ms',
     TAC_INVOKE_TIMEOUT: '3s',
+    TAC_START_LOOKUP_TIMEOUT: '2s',
     TAC_DEFAULT_NAMESPACE: 'default',
     LOG_LEVEL: 'debug',
     ...options.env,

@@ -38,7 +38,7 @@ function setup(answers: Record<string, Answer | undefined>) {
     new Lifecycle({
       store,
       logger: recordingLogger().logger,
-      config: { defaultBlockingTimeoutMs: 200, startLookupMs },
+      config: { defaultBlockingTimeoutMs: 200, startLookupMs, maxStartAttempts: 3 },
     });
   const add = async (name: string, seconds: number, f: IntentFixture = {}): Promise<TemporalActionIntent> => {
     const created = await store.create(intent({ name, ...f }));
@@ -83,17 +83,22 @@ describe('Lifecycle', () => {
     expect(s.requested).to.deep.equal(['a']);
   });
 
-  it('ends the wait on an unconfirmed start: the event fails with the reason, the run goes on', async () => {
+  it('keeps waiting on an unconfirmed start and answers what the run became', async () => {
     const s = setup({
       a: { phase: 'Pending', runId: undefined, failureMessage: 'start not confirmed (no answer)' },
     });
     await s.add('a', 1);
-    const outcome = await s.lifecycle().fire(event);
-    expect(outcome.intents[0]).to.deep.include({
-      phase: 'Failed',
-      message: 'start not confirmed (no answer)',
-    });
-    expect(outcome.succeeded).to.equal(false);
+    const firing = s.lifecycle(1000).fire(event);
+    const early = await Promise.race([firing, new Promise((r) => setTimeout(() => r('waiting'), 50))]);
+    expect(early).to.equal('waiting');
+    // The operator finds the workflow by its id: the run is Succeeded, and so is the event.
+    const a = s.store.objects.get('default/a')!;
+    const lastRun = { ...a.status!.lastRun!, phase: 'Succeeded' as const, runId: 'r1' };
+    delete lastRun.failureMessage;
+    await s.store.replaceStatus({ ...a, status: { ...a.status, lastRun } });
+    const outcome = await firing;
+    expect(outcome.intents[0]).to.deep.include({ phase: 'Succeeded' });
+    expect(outcome.succeeded).to.equal(true);
   });
 
   it('a blocking run still running when the wait budget ends fails the event', async () => {
