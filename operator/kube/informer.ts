@@ -29,7 +29,10 @@ import { classifyKubeError } from './errors.js';
  *   connection) fires 'error' and the ListWatch stops for good; errors from stop() itself (an
  *   aborted request) also come as 'error'. Here every failure of the current ListWatch retires it
  *   and a new one (fresh list) starts after a backoff of initialBackoffMs · 2^n, capped at
- *   maxBackoffMs; n resets after a source has run 60 s without failure. Callbacks of retired
+ *   maxBackoffMs; n resets after a source has run 60 s without failure, or when its current
+ *   ListWatch listed and then watched for RECOVERED_MS before failing (the server is back: a
+ *   second disruption soon after the first must not wait out the grown backoff, while a watch
+ *   that fails right after every list still backs off). Callbacks of retired
  *   ListWatches are ignored.
  * - Its own cache replaces an object on any resourceVersion difference, so a late event could
  *   regress a newer local write. That cache is not used: this module keeps its own, keyed
@@ -122,6 +125,8 @@ export class InvalidListError extends Error {
 }
 
 const HEALTHY_RESET_MS = 60_000;
+/** A ListWatch that listed and then watched this long without failing counts as recovered. */
+const RECOVERED_MS = 5000;
 const MAX_TOMBSTONES = 10_000;
 
 const systemClock: InformerClock = {
@@ -162,6 +167,8 @@ interface Source {
   listed: boolean;
   failures: number;
   startedAt: number;
+  /** When the current ListWatch's list succeeded (clock time), if it did. */
+  listedAt: number | undefined;
   cancelRestart: (() => void) | undefined;
 }
 
@@ -214,6 +221,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       generation: 0,
       listWatch: undefined,
       listed: false,
+      listedAt: undefined,
       failures: 0,
       startedAt: 0,
       cancelRestart: undefined,
@@ -301,6 +309,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   private runSource(source: Source): void {
     const generation = ++source.generation;
     source.startedAt = this.clock.now();
+    source.listedAt = undefined;
     const listWatch = this.factory(
       source.path,
       () => this.listFor(source, generation),
@@ -353,6 +362,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       decoded.push(obj);
     }
     this.reconcileList(source, decoded, resourceVersion);
+    source.listedAt = this.clock.now();
     if (!source.listed) {
       source.listed = true;
       this.log.debug('Listed', {
@@ -489,7 +499,9 @@ export class ResourceInformer<T extends KubernetesObject> {
     source.generation++;
     source.listWatch = undefined;
     if (listWatch !== undefined) void this.retire(listWatch);
-    if (this.clock.now() - source.startedAt >= HEALTHY_RESET_MS) source.failures = 0;
+    const now = this.clock.now();
+    const recovered = source.listedAt !== undefined && now - source.listedAt >= RECOVERED_MS;
+    if (recovered || now - source.startedAt >= HEALTHY_RESET_MS) source.failures = 0;
     const delayMs = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** source.failures);
     source.failures++;
     const info = classifyKubeError(err);

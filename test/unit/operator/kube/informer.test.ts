@@ -243,6 +243,32 @@ describe('operator/kube/informer', () => {
     expect(events).to.deep.equal(['add a/w@x1', 'update a/w@x1->x0']);
   });
 
+  it('backs off from the start again once a relist succeeded and its watch ran a few seconds', async () => {
+    const { clock, server, informer, current } = setup({ initialBackoffMs: 1000, maxBackoffMs: 30_000 });
+    server.put('a', 'kept');
+    await informer.start();
+    // The API server goes away: the watch fails, then two lists fail while it restarts.
+    current().fire('error', new Error('socket hang up'));
+    server.failures.push(new Error('ECONNREFUSED'), new Error('ECONNREFUSED'));
+    clock.advance(1000);
+    await settle();
+    clock.advance(2000);
+    await settle();
+    expect(clock.delays).to.deep.equal([1000, 2000, 4000]);
+    clock.advance(4000); // back: the list succeeds and the watch runs
+    await settle();
+    // A watch failing at once after its list keeps backing off...
+    current().fire('error', new Error('socket hang up'));
+    expect(clock.delays.at(-1)).to.equal(8000);
+    clock.advance(8000);
+    await settle();
+    // ...but one that watched for a while after its list means the server recovered.
+    clock.advance(5000);
+    current().fire('error', new Error('socket hang up'));
+    expect(clock.delays.at(-1)).to.equal(1000);
+    await informer.stop();
+  });
+
   it('restarts a failed watch after a growing backoff and relists, reporting what changed meanwhile', async () => {
     const { clock, server, informer, events, entries, watches, current } = setup({
       initialBackoffMs: 1000,
