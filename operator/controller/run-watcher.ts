@@ -4,6 +4,7 @@
 // only after a per-intent exponential backoff, so an outage never turns into a hot loop.
 import { errorFields, type Logger } from '../../common/log.js';
 import type { WorkflowPort, WorkflowRef } from '../temporal/temporal-gateway.js';
+import { setLongTimeout } from '../../common/long-timer.js';
 
 /** A long poll never outlives this; the reconciler re-arms it. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -24,9 +25,7 @@ interface Watch {
 }
 
 function realTimer(fn: () => void, delayMs: number): () => void {
-  const t = setTimeout(fn, delayMs);
-  t.unref();
-  return () => clearTimeout(t);
+  return setLongTimeout(fn, delayMs, { unref: true });
 }
 
 export class RunWatcher {

@@ -3,6 +3,7 @@
 // delayed requeue. The queue is the only place that schedules retries.
 import { errorFields, silentLogger, type Logger } from '../../common/log.js';
 import type { QueueMetrics } from '../metrics.js';
+import { setLongTimeout } from '../../common/long-timer.js';
 
 /**
  * What a reconcile returns: nothing when done, or `{ requeueAfterMs }` to run the key again after
@@ -47,11 +48,8 @@ export interface WorkQueueDeps {
 /** Real time; timers are unref'd so a forgotten queue never keeps the process alive. */
 export const systemQueueClock: QueueClock = {
   now: () => performance.now(),
-  setTimer(fn, delayMs) {
-    const t = setTimeout(fn, delayMs);
-    t.unref();
-    return () => clearTimeout(t);
-  },
+  // Requeue delays can be as long as a hookBlockingTimeout: any length works.
+  setTimer: (fn, delayMs) => setLongTimeout(fn, delayMs, { unref: true }),
 };
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';

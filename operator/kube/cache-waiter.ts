@@ -1,12 +1,15 @@
 // Owns waiting for the informer cache to show something about one object: callers register a
 // predicate with a deadline, and every cache change of that object re-checks it.
 
+import { setLongTimeout } from '../../common/long-timer.js';
+
 type Check = () => boolean;
 
 interface Waiter {
   check: Check;
   resolve: (satisfied: boolean) => void;
-  timer: NodeJS.Timeout;
+  /** Cancels the deadline (a wait may be as long as a hookBlockingTimeout: any length works). */
+  cancel: () => void;
 }
 
 export class CacheWaiter {
@@ -24,13 +27,10 @@ export class CacheWaiter {
       const waiter: Waiter = {
         check,
         resolve,
-        timer: setTimeout(
-          () => {
-            this.remove(key, waiter);
-            resolve(check());
-          },
-          Math.max(0, timeoutMs),
-        ),
+        cancel: setLongTimeout(() => {
+          this.remove(key, waiter);
+          resolve(check());
+        }, timeoutMs),
       };
       set.add(waiter);
     });
@@ -42,7 +42,7 @@ export class CacheWaiter {
     if (set === undefined) return;
     for (const waiter of [...set]) {
       if (waiter.check()) {
-        clearTimeout(waiter.timer);
+        waiter.cancel();
         this.remove(key, waiter);
         waiter.resolve(true);
       }
@@ -53,7 +53,7 @@ export class CacheWaiter {
   close(): void {
     for (const [key, set] of this.waiters) {
       for (const waiter of set) {
-        clearTimeout(waiter.timer);
+        waiter.cancel();
         waiter.resolve(waiter.check());
       }
       this.waiters.delete(key);

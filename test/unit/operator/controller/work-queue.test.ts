@@ -323,4 +323,20 @@ describe('operator/controller/work-queue with real timers', () => {
     await queue.stop();
     expect(calls).to.equal(3);
   });
+
+  it('waits out a requeue longer than one Node timer (24.8 days) instead of running the key at once', async () => {
+    let calls = 0;
+    const queue = new WorkQueue(
+      () => {
+        calls++;
+        return Promise.resolve({ requeueAfterMs: 30 * 24 * 3600_000 });
+      },
+      { workers: 1 },
+    );
+    queue.start();
+    queue.add('k');
+    await new Promise((r) => setTimeout(r, 50));
+    await queue.stop();
+    expect(calls).to.equal(1);
+  });
 });

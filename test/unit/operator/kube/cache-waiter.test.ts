@@ -26,6 +26,17 @@ describe('CacheWaiter', () => {
     expect(await waiter.wait('ns/a', () => false, 5)).to.equal(false);
   });
 
+  it('keeps waiting when the deadline is longer than one Node timer (a month-long blocking timeout)', async () => {
+    const waiter = new CacheWaiter();
+    let ready = false;
+    const waiting = waiter.wait('ns/long', () => ready, 30 * 24 * 3600_000);
+    const early = await Promise.race([waiting, new Promise((r) => setTimeout(() => r('waiting'), 30))]);
+    expect(early).to.equal('waiting');
+    ready = true;
+    waiter.notify('ns/long');
+    expect(await waiting).to.equal(true);
+  });
+
   it('ends every wait on close with its current check', async () => {
     const waiter = new CacheWaiter();
     const a = waiter.wait('a', () => false, 60_000);
