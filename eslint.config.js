@@ -1,12 +1,22 @@
-// Lint rules for the whole repository: typescript-eslint's type-checked rules, plus the Temporal
+// Lint rules for the whole repository: typescript-eslint's type-checked rules, regular expressions
+// that cannot backtrack super-linearly (patterns run on input from outside), plus the Temporal
 // workflow sandbox rule (workflow code may import only @temporalio/workflow and type-only modules).
 import js from '@eslint/js';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.testenv/**', 'charts/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
+  {
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': 'error',
+      'regexp/no-misleading-capturing-group': 'error',
+    },
+  },
   {
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

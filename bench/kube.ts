@@ -255,6 +255,7 @@ export async function intentApiCalls(info: EnvInfo): Promise<ApiCalls> {
   for (const line of body.split('\n')) {
     if (!line.startsWith('apiserver_request_total{') || !line.includes(`resource="${PLURAL}"`)) continue;
     const labels = Object.fromEntries(
+      // eslint-disable-next-line regexp/no-super-linear-move -- the local API server's own metrics, not outside input
       [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
     );
     const key = `${labels.verb ?? '?'}${labels.subresource ? `/${labels.subresource}` : ''}`;

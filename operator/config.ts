@@ -15,6 +15,7 @@ import {
   type TemporalConnectionConfig,
 } from '../common/temporal/connection-config.js';
 import type { LogLevel } from '../common/log.js';
+import { trimTrailing } from '../common/text.js';
 
 export type TimeoutPolicy = 'cancel' | 'terminate';
 
@@ -156,7 +157,7 @@ function url(env: NodeJS.ProcessEnv, name: string): string | undefined {
   } catch (err) {
     throw new EnvValueError(name, `expected an http(s) URL, got ${JSON.stringify(value)}`, { cause: err });
   }
-  return value.replace(/\/+$/, '');
+  return trimTrailing(value, '/');
 }
 
 function list(env: NodeJS.ProcessEnv, name: string): string[] {

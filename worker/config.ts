@@ -15,6 +15,7 @@ import {
   parsePort,
 } from '../common/temporal/env-parsing.js';
 import { DEFAULT_TASK_QUEUES } from './workflow-names.js';
+import { trimTrailing } from '../common/text.js';
 
 /** The health and metrics listener (`/healthz`, `/readyz`, `/metrics`). */
 export interface MonitorListenerConfig {
@@ -79,7 +80,7 @@ function emcoUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new EnvValueError('TAC_WORKER_EMCO_URL', `expected an http(s) URL, got ${JSON.stringify(value)}`);
   }
-  return value.replace(/\/+$/, '');
+  return trimTrailing(value, '/');
 }
 
 const HOST = /^[\w.:-]{1,253}$/;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ANNOTATION_NAME } from '../domain/annotations.js';
 import { EMCO_NAME_MAX_LENGTH, EMCO_NAME_PATTERN } from './constraints.js';
 import type { DigRef } from './types.js';
+import { trimLeading, trimTrailing } from '../text.js';
 
 /** The key of an intent in EMCO: its DIG and its name. */
 export interface IntentIdentity extends DigRef {
@@ -51,12 +52,8 @@ function identityHash(id: IntentIdentity): string {
 
 /** The readable part: the name lower-cased, runs of other characters as one `-`, trimmed. */
 function readablePrefix(name: string): string {
-  const prefix = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+/, '')
-    .slice(0, PREFIX_MAX_LENGTH)
-    .replace(/-+$/, '');
+  const dashed = trimLeading(name.toLowerCase().replace(/[^a-z0-9]+/g, '-'), '-');
+  const prefix = trimTrailing(dashed.slice(0, PREFIX_MAX_LENGTH), '-');
   return prefix === '' ? 'tai' : prefix;
 }
 

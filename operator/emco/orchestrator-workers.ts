@@ -5,6 +5,7 @@
 import { request } from 'undici';
 import type { DigRef } from '../../common/emco/types.js';
 import type { Logger } from '../../common/log.js';
+import { trimTrailing } from '../../common/text.js';
 
 /** A worker to deploy: its own DIG (same project as the hook's DIG) and how long it may take to be ready. */
 export interface WorkerTarget {
@@ -82,7 +83,7 @@ export class OrchestratorWorkers implements WorkerOrchestrator {
     orchestratorUrl: string,
     private readonly options: OrchestratorWorkersOptions,
   ) {
-    this.base = orchestratorUrl.replace(/\/+$/, '');
+    this.base = trimTrailing(orchestratorUrl, '/');
   }
 
   private async call(method: 'GET' | 'POST', url: string): Promise<{ status: number; body: unknown }> {

@@ -3,6 +3,7 @@
 import { request } from 'undici';
 import type { DigRef } from '../../common/emco/types.js';
 import { HttpError } from './reply.js';
+import { trimTrailing } from '../../common/text.js';
 
 export const PARENT_NOT_FOUND = 'Cannot perform requested operation. Parent resource not found';
 
@@ -17,7 +18,7 @@ export const acceptAnyDig: ParentCheck = { digExists: () => Promise.resolve() };
 export function digUrl(orchestratorUrl: string, dig: DigRef): string {
   const e = encodeURIComponent;
   return (
-    orchestratorUrl.replace(/\/+$/, '') +
+    trimTrailing(orchestratorUrl, '/') +
     `/v2/projects/${e(dig.project)}/composite-apps/${e(dig.compositeApp)}/${e(dig.compositeAppVersion)}` +
     `/deployment-intent-groups/${e(dig.deploymentIntentGroup)}`
   );

@@ -2,6 +2,7 @@
 // EMCO's status route returns (Go gogo-proto structs through encoding/json): snake_case keys,
 // zero values omitted, timestamps as RFC 3339, durations as integer nanoseconds, enums as
 // integers, bytes as base64, and a history event's attributes under `Attributes`.
+import { trimTrailing } from '../../common/text.js';
 
 interface LongLike {
   low: number;
@@ -38,7 +39,7 @@ function toBigInt(v: unknown): bigint {
 /** Go's time.Time JSON: RFC 3339 with up to nanoseconds, trailing zeros trimmed. */
 export function rfc3339(seconds: bigint, nanos: number): string {
   const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
-  const frac = nanos > 0 ? '.' + String(nanos).padStart(9, '0').replace(/0+$/, '') : '';
+  const frac = nanos > 0 ? '.' + trimTrailing(String(nanos).padStart(9, '0'), '0') : '';
   return `${base}${frac}Z`;
 }
 

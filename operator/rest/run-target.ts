@@ -4,6 +4,7 @@
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import type { WorkflowRef } from '../temporal/temporal-gateway.js';
 import { HttpError } from './reply.js';
+import { trimTrailing } from '../../common/text.js';
 
 export interface RunTarget extends WorkflowRef {
   runId: string;
@@ -39,7 +40,7 @@ export function resolveRunTarget(
 
 function normalizeServer(address: string): string {
   let a = address.trim().replace(/^["']/, '').replace(/["']$/, '').toLowerCase();
-  a = a.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/\/+$/, '');
+  a = trimTrailing(a.replace(/^[a-z][a-z0-9+.-]*:\/\//, ''), '/');
   if (a === '') return a;
   const bracketed = /^\[[^\]]+\]$/.test(a);
   const hasPort = bracketed ? false : /:\d+$/.test(a) && (a.match(/:/g) ?? []).length === 1;

@@ -9,6 +9,7 @@ import {
 } from '@temporalio/client';
 import { TemporalFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { trimTrailing } from '../../common/text.js';
 
 export interface WorkflowRef {
   workflowId: string;
@@ -232,7 +233,7 @@ export class TemporalGateway implements WorkflowPort {
   /** A deep link to the run in the Temporal Web UI, when a UI URL is configured. */
   uiLink(ref: WorkflowRef): string | undefined {
     if (this.options.uiUrl === undefined || this.options.uiUrl === '') return undefined;
-    const base = this.options.uiUrl.replace(/\/+$/, '');
+    const base = trimTrailing(this.options.uiUrl, '/');
     const ns = encodeURIComponent(this.options.namespace);
     const id = encodeURIComponent(ref.workflowId);
     return ref.runId

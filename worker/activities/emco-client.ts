@@ -3,6 +3,7 @@
 // classification of failures into retryable (5xx, 408, 429, no answer) and permanent (other 4xx).
 import type { HttpClient, HttpMethod } from './http-client.js';
 import { HttpTransportError } from './http-client.js';
+import { trimTrailing } from '../../common/text.js';
 
 /** Identifies a DIG; `emcoURL` is the orchestrator's base URL (falls back to the worker's). */
 export interface DigRef {
@@ -44,7 +45,7 @@ export class EmcoClient {
 
   /** `{emcoURL}/v2/projects/{p}/composite-apps/{ca}/{v}/deployment-intent-groups/{dig}`. */
   digUrl(ref: DigRef): string {
-    const base = (ref.emcoURL ?? this.defaultBaseUrl ?? '').replace(/\/+$/, '');
+    const base = trimTrailing(ref.emcoURL ?? this.defaultBaseUrl ?? '', '/');
     if (base === '') {
       throw new EmcoRequestError(
         'no EMCO URL: set activityParams.emco.emcoURL or the worker setting TAC_WORKER_EMCO_URL',

@@ -42,7 +42,7 @@ function stages(text: string): Stage[] {
     .replace(/\\\n/g, ' ');
   const out: Stage[] = [];
   for (const line of joined.split('\n')) {
-    const m = /^\s*([A-Z]+)\s+(.*)$/.exec(line);
+    const m = /^([A-Z]+)\s(.*)$/.exec(line.trim());
     if (m === null) continue;
     const op = m[1] ?? '';
     const args = (m[2] ?? '').trim();
