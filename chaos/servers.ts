@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { makePki } from '../testenv/certs.js';
 import { DEFAULT_IDENTITIES, kubeconfigYaml, makeIdentities, tokenFile } from '../testenv/identities.js';
-import { REPO_ROOT, TEMPORAL_SEARCH_ATTRIBUTES, provision } from '../testenv/env.js';
+import { REPO_ROOT, provision, temporalDevServerArgs } from '../testenv/env.js';
 import { freePorts } from '../testenv/ports.js';
 import { isAlive, startProcess, stopProcess, waitReady, type ManagedProcess } from '../testenv/processes.js';
 import type { Identity } from '../testenv/types.js';
@@ -216,29 +216,11 @@ export async function startChaosServers(log: (m: string) => void): Promise<Chaos
       startProcess(
         'temporal',
         bin('temporal'),
-        [
-          'server',
-          'start-dev',
-          '--ip',
-          '127.0.0.1',
-          '--port',
-          String(temporalPort),
-          '--http-port',
-          String(temporalHttp),
-          '--metrics-port',
-          String(temporalMetrics),
-          '--ui-port',
-          String(temporalUi),
-          '--headless',
+        temporalDevServerArgs(
+          { port: temporalPort, http: temporalHttp, metrics: temporalMetrics, ui: temporalUi },
           // State survives a restart: the fault is a restart, not a wipe.
-          '--db-filename',
-          path.join(workDir, 'temporal.db'),
-          '--namespace',
-          'default',
-          '--log-level',
-          'warn',
-          ...TEMPORAL_SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
-        ],
+          ['--headless', '--db-filename', path.join(workDir, 'temporal.db')],
+        ),
         logFile('temporal'),
       ),
     () => temporalServing(temporalAddress),

@@ -30,6 +30,41 @@ const runFile = promisify(execFile);
 /** Search attributes the operator uses to find its runs again after a restart. */
 export const TEMPORAL_SEARCH_ATTRIBUTES = ['TacIntent=Keyword', 'TacHookType=Keyword', 'TacEventId=Keyword'];
 
+/** Ports of one Temporal dev server (as `freePorts` hands them out). */
+export interface TemporalDevPorts {
+  port: number | undefined;
+  http: number | undefined;
+  metrics: number | undefined;
+  ui: number | undefined;
+}
+
+/**
+ * Arguments of `temporal server start-dev` on loopback with the operator's search attributes;
+ * `extra` (UI or headless, a database file) goes before the namespace.
+ */
+export function temporalDevServerArgs(ports: TemporalDevPorts, extra: readonly string[]): string[] {
+  return [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(ports.port),
+    '--http-port',
+    String(ports.http),
+    '--metrics-port',
+    String(ports.metrics),
+    '--ui-port',
+    String(ports.ui),
+    ...extra,
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
+    ...TEMPORAL_SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
+  ];
+}
+
 export interface StartOptions {
   identities?: IdentitySpec[];
   /** Serve the Temporal Web UI (the demo wants it; tests don't). */
@@ -186,26 +221,10 @@ export async function startEnv(options: StartOptions = {}): Promise<RunningEnv> 
     const temporal = startProcess(
       'temporal',
       bin('temporal'),
-      [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(temporalPort),
-        '--http-port',
-        String(temporalHttp),
-        '--metrics-port',
-        String(temporalMetrics),
-        '--ui-port',
-        String(temporalUi),
-        ...(options.temporalUi === true ? ['--ui-disable-news-fetch'] : ['--headless']),
-        '--namespace',
-        'default',
-        '--log-level',
-        'warn',
-        ...TEMPORAL_SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
-      ],
+      temporalDevServerArgs(
+        { port: temporalPort, http: temporalHttp, metrics: temporalMetrics, ui: temporalUi },
+        options.temporalUi === true ? ['--ui-disable-news-fetch'] : ['--headless'],
+      ),
       path.join(workDir, 'temporal.log'),
     );
     procs.push(temporal);
