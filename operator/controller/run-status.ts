@@ -97,24 +97,11 @@ export function computeConditions(
       run.phase === 'Pending' ? 'RunPending' : 'RunInProgress',
       `Run ${run.id} is ${run.phase.toLowerCase()} (workflow ${run.workflowId ?? 'not started'})`,
     );
-    set('Ready', 'False', 'RunInProgress', `Run ${run.id} is in progress`);
   } else {
     set('Reconciling', 'False', 'Idle', 'No run in progress');
-    if (stalledMessage !== undefined) {
-      set('Ready', 'False', 'InvalidSpec', stalledMessage);
-    } else if (run === undefined) {
-      set('Ready', 'True', 'NoRuns', 'Waiting for a lifecycle event');
-    } else if (run.phase === 'Succeeded') {
-      set('Ready', 'True', 'RunSucceeded', `Run ${run.id} succeeded (workflow ${run.workflowId ?? ''})`);
-    } else {
-      set(
-        'Ready',
-        'False',
-        `Run${run.phase}`,
-        `Run ${run.id} ${run.phase.toLowerCase()}: ${run.failureMessage ?? ''}`.trim(),
-      );
-    }
   }
+  const ready = readyCondition(run, inFlight, stalledMessage);
+  set('Ready', ready.status, ready.reason, ready.message);
   if (run !== undefined && isTerminal(run.phase)) {
     set(
       'Succeeded',
@@ -128,6 +115,35 @@ export function computeConditions(
     set('Succeeded', 'Unknown', run.phase, `Run ${run.id} has not finished`);
   }
   return conditions;
+}
+
+/** Ready: no run in flight, the spec can run and the last run (if any) succeeded. */
+function readyCondition(
+  run: TaiStatus['lastRun'],
+  inFlight: boolean,
+  stalledMessage: string | undefined,
+): { status: 'True' | 'False'; reason: string; message: string } {
+  if (inFlight && run !== undefined) {
+    return { status: 'False', reason: 'RunInProgress', message: `Run ${run.id} is in progress` };
+  }
+  if (stalledMessage !== undefined) {
+    return { status: 'False', reason: 'InvalidSpec', message: stalledMessage };
+  }
+  if (run === undefined) {
+    return { status: 'True', reason: 'NoRuns', message: 'Waiting for a lifecycle event' };
+  }
+  if (run.phase === 'Succeeded') {
+    return {
+      status: 'True',
+      reason: 'RunSucceeded',
+      message: `Run ${run.id} succeeded (workflow ${run.workflowId ?? ''})`,
+    };
+  }
+  return {
+    status: 'False',
+    reason: `Run${run.phase}`,
+    message: `Run ${run.id} ${run.phase.toLowerCase()}: ${run.failureMessage ?? ''}`.trim(),
+  };
 }
 
 /** The status with conditions and observedGeneration brought up to date. */
