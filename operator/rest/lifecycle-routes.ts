@@ -12,15 +12,16 @@ import type { RequestContext, RestServices, RouteDef } from './route-types.js';
 export const LIFECYCLE_EVENTS_PATTERN =
   '/tac/v1/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
   '/deployment-intent-groups/:deploymentIntentGroup/lifecycle-events';
-export const LIFECYCLE_EVENT_PATTERN = '/tac/v1/lifecycle-events/:eventId';
+/** `:pollId` is the random id the fire answered with (statusUrl), not the caller's event id. */
+export const LIFECYCLE_EVENT_PATTERN = '/tac/v1/lifecycle-events/:pollId';
 
 /** Status of a failed event: the request was fine, a hook it depends on failed (RFC 4918). */
 export const EVENT_FAILED_STATUS = 424;
 
 export type EventState = 'Running' | 'Succeeded' | 'Failed' | 'Error';
 
-export function eventUrl(eventId: string): string {
-  return `/tac/v1/lifecycle-events/${encodeURIComponent(eventId)}`;
+export function eventUrl(pollId: string): string {
+  return `/tac/v1/lifecycle-events/${encodeURIComponent(pollId)}`;
 }
 
 function failureText(outcome: EventOutcome): string {
@@ -80,9 +81,10 @@ async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
     ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
     ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
   };
-  const location = eventUrl(eventId);
-  // The lifecycle service runs an event id once: a repeated fire joins the run in flight.
+  // The lifecycle service runs an event id once per namespace, DIG and hook: a repeated fire joins
+  // the run in flight or answers its outcome.
   const running = s.lifecycle.fire(event);
+  const location = eventUrl(s.lifecycle.pollId({ ...event, eventId }));
   ctx.logger.info('Lifecycle event accepted', {
     eventId,
     hookType: event.hookType,
@@ -120,16 +122,25 @@ async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
   });
 }
 
-function poll(s: RestServices, ctx: RequestContext): Promise<Reply> {
-  const eventId = ctx.params.eventId ?? '';
-  const error = s.lifecycle.failure(eventId);
-  if (error !== undefined) return Promise.resolve(jsonValue(200, { state: 'Error', eventId, error }));
-  const outcome = s.lifecycle.outcome(eventId);
-  if (outcome !== undefined) return Promise.resolve(jsonValue(200, outcomeBody(outcome)));
-  throw new HttpError(
-    404,
-    `lifecycle event not found: ${eventId} (outcomes are kept by the replica that ran the event)`,
-  );
+/** An event's outcome, for a caller allowed to read intent status in the event's namespace. */
+async function poll(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const pollId = ctx.params.pollId ?? '';
+  const polled = s.lifecycle.poll(pollId);
+  if (polled === undefined) {
+    throw new HttpError(
+      404,
+      `lifecycle event not found: ${pollId} (outcomes are kept by the replica that ran the event)`,
+    );
+  }
+  await ctx.authorize({
+    verb: 'get',
+    subresource: 'status',
+    namespace: polled.namespace !== '' ? polled.namespace : s.namespace,
+  });
+  const { eventId } = polled;
+  if (polled.failure !== undefined) return jsonValue(200, { state: 'Error', eventId, error: polled.failure });
+  if (polled.outcome === undefined) return jsonValue(200, { state: 'Running', eventId });
+  return jsonValue(200, outcomeBody(polled.outcome));
 }
 
 export function lifecycleRoutes(s: RestServices): RouteDef[] {
@@ -145,9 +156,9 @@ export function lifecycleRoutes(s: RestServices): RouteDef[] {
     {
       method: 'GET',
       pattern: LIFECYCLE_EVENT_PATTERN,
-      summary: 'Outcome of a lifecycle event fired earlier',
-      access: { verb: 'get', subresource: 'status' },
-      handler: (ctx) => Promise.resolve().then(() => poll(s, ctx)),
+      summary: 'Outcome of a lifecycle event fired earlier (by the poll id of its statusUrl)',
+      access: 'handler',
+      handler: (ctx) => poll(s, ctx),
     },
   ];
 }
