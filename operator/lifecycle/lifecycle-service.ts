@@ -174,28 +174,10 @@ export class Lifecycle implements LifecycleService {
   ): Promise<IntentOutcome> {
     const ns = intent.metadata?.namespace ?? '';
     const name = intent.metadata?.name ?? '';
-    const k = objectKey(intent);
     const blocking = intent.spec.hookBlocking === true;
     if (knownRun(intent.status, event.eventId) === undefined) {
-      const request: RunRequest = {
-        id: event.eventId,
-        hookType: event.hookType,
-        eventId: event.eventId,
-        requestedAt: new Date().toISOString(),
-        ...(event.appContextId !== undefined ? { appContextId: event.appContextId } : {}),
-        ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
-      };
-      try {
-        await this.deps.store.patchMetadata(ns, name, {
-          annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
-        });
-      } catch (err) {
-        log.warn('Could not request a run', { intent: k, ...errorFields(err) });
-        return this.describe(intent, {
-          phase: 'Failed',
-          message: `could not request the run: ${errorFields(err).error as string}`,
-        });
-      }
+      const failed = await this.requestRun(intent, event, log);
+      if (failed !== undefined) return failed;
     }
     const busyMs =
       activeRun(intent.status) !== undefined
@@ -232,6 +214,34 @@ export class Lifecycle implements LifecycleService {
       });
     }
     return this.fromRun(current, run, blocking);
+  }
+
+  /** Asks the controller for a run (an annotation); the intent's Failed outcome when that failed. */
+  private async requestRun(
+    intent: TemporalActionIntent,
+    event: LifecycleEvent & { eventId: string },
+    log: Logger,
+  ): Promise<IntentOutcome | undefined> {
+    const request: RunRequest = {
+      id: event.eventId,
+      hookType: event.hookType,
+      eventId: event.eventId,
+      requestedAt: new Date().toISOString(),
+      ...(event.appContextId !== undefined ? { appContextId: event.appContextId } : {}),
+      ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
+    };
+    try {
+      await this.deps.store.patchMetadata(intent.metadata?.namespace ?? '', intent.metadata?.name ?? '', {
+        annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
+      });
+      return undefined;
+    } catch (err) {
+      log.warn('Could not request a run', { intent: objectKey(intent), ...errorFields(err) });
+      return this.describe(intent, {
+        phase: 'Failed',
+        message: `could not request the run: ${errorFields(err).error as string}`,
+      });
+    }
   }
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { errorFields } from '../../common/log.js';
 import type { EventOutcome, LifecycleEvent } from '../ports.js';
 import { StoreError } from '../ports.js';
-import { parseAsyncFlag, parseLifecycleRequest } from './lifecycle-request.js';
+import { parseAsyncFlag, parseLifecycleRequest, type LifecycleRequest } from './lifecycle-request.js';
 import { HttpError, jsonValue, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
 
@@ -62,13 +62,13 @@ function errorReply(err: unknown): HttpError {
   );
 }
 
-async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
-  const asyncQuery = parseAsyncFlag(ctx.rawQuery);
-  const request = parseLifecycleRequest(await ctx.body());
-  const namespace = request.namespace ?? s.namespace;
-  await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
-  const eventId = request.eventId ?? randomUUID();
-  const event: LifecycleEvent = {
+/** The event a request fires: the DIG of the path, the body's settings, an id (random when none). */
+function eventOf(
+  ctx: RequestContext,
+  request: LifecycleRequest,
+  namespace: string,
+): LifecycleEvent & { eventId: string; namespace: string } {
+  return {
     dig: {
       project: ctx.params.project ?? '',
       compositeApp: ctx.params.compositeApp ?? '',
@@ -76,15 +76,24 @@ async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
       deploymentIntentGroup: ctx.params.deploymentIntentGroup ?? '',
     },
     hookType: request.hookType,
-    eventId,
+    eventId: request.eventId ?? randomUUID(),
     namespace,
     ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
     ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
   };
+}
+
+async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const asyncQuery = parseAsyncFlag(ctx.rawQuery);
+  const request = parseLifecycleRequest(await ctx.body());
+  const namespace = request.namespace ?? s.namespace;
+  await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
+  const event = eventOf(ctx, request, namespace);
+  const { eventId } = event;
   // The lifecycle service runs an event id once per namespace, DIG and hook: a repeated fire joins
   // the run in flight or answers its outcome.
   const running = s.lifecycle.fire(event);
-  const location = eventUrl(s.lifecycle.pollId({ ...event, eventId }));
+  const location = eventUrl(s.lifecycle.pollId(event));
   ctx.logger.info('Lifecycle event accepted', {
     eventId,
     hookType: event.hookType,
