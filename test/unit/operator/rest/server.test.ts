@@ -902,6 +902,35 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
         'delete temporalactionintents tac',
       ]);
       expect(reviews.tokens).to.have.length(1);
+      // Routes naming an intent carry its resource name; a create (name in the body) does not.
+      const names = reviews.access.map((r) => r.spec.resourceAttributes?.name);
+      expect(names[0]).to.equal(undefined);
+      expect(new Set(names.slice(1)).size).to.equal(1);
+      expect(names[1]).to.match(/^x-[a-z0-9]+$/);
+    });
+
+    it("authorizes a lifecycle poll in the event's namespace", async () => {
+      const auth = { Authorization: 'Bearer bob-token' };
+      const events =
+        '/tac/v1/projects/p1/composite-apps/ca/v1/deployment-intent-groups/dig1/lifecycle-events';
+      const fired = await call('POST', `${events}?async=true`, {
+        url: authed.url,
+        headers: { Authorization: 'Bearer alice-token' },
+        body: '{"hookType":"pre-install","eventId":"e9","namespace":"team-b"}',
+      });
+      expect(fired.status, fired.text).to.equal(202);
+      const statusUrl = (JSON.parse(fired.text) as { statusUrl: string }).statusUrl;
+      reviews.access.length = 0;
+      expect((await call('GET', statusUrl, { url: authed.url, headers: auth })).status).to.equal(200);
+      expect(reviews.access.map((r) => r.spec.resourceAttributes)).to.deep.equal([
+        {
+          group: 'tac.emco.io',
+          resource: 'temporalactionintents',
+          subresource: 'status',
+          verb: 'get',
+          namespace: 'team-b',
+        },
+      ]);
     });
 
     it('leaves health, readiness and metrics open', async () => {
