@@ -145,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       KUBECONFIG: info.kubeconfigPath,
       TAC_REST_HOST: '127.0.0.1',
       TAC_REST_PORT: String(restPort),
+      TAC_REST_AUTH: 'none',
       TAC_LEADER_ELECT: 'false',
       TAC_WATCH_NAMESPACES: OPERATOR_NAMESPACE,
       TAC_DEFAULT_NAMESPACE: OPERATOR_NAMESPACE,

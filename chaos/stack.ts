@@ -197,6 +197,7 @@ export async function startChaosStack(log: (m: string) => void): Promise<ChaosSt
             TEMPORAL_NAMESPACE: servers.temporalNamespace,
             TAC_REST_HOST: '127.0.0.1',
             TAC_REST_PORT: String(restPort),
+            TAC_REST_AUTH: 'none',
             TAC_WATCH_NAMESPACES: CHAOS_NAMESPACE,
             TAC_DEFAULT_NAMESPACE: CHAOS_NAMESPACE,
             TAC_LEADER_ELECT: 'true',

@@ -174,6 +174,8 @@ export function lifecycleUrl(restUrl: string, dig: string): string {
 
 interface OutcomeBody {
   state?: string;
+  /** Poll URL of a 202 answer. */
+  statusUrl?: string;
   succeeded?: boolean;
   intents?: Array<{
     resourceName?: string;
@@ -244,7 +246,7 @@ export async function fireUntilAnswered(
       lastError = `answer ${res.status} ${JSON.stringify(body).slice(0, 300)}`;
       if (res.status === 202) {
         // Still running on that replica: poll it there.
-        const polled = await pollOutcome(url, event.eventId, deadline, () => (attempts += 1));
+        const polled = await pollOutcome(url, body.statusUrl ?? '', deadline, () => (attempts += 1));
         if (polled.answer !== undefined) return { ...fired, answer: { ...polled.answer, attempts } };
         lastError = polled.error;
       }
@@ -262,7 +264,8 @@ export async function fireUntilAnswered(
 
 async function pollOutcome(
   url: string,
-  eventId: string,
+  /** The `statusUrl` of the 202 answer (its poll id is random). */
+  statusUrl: string,
   deadline: number,
   count: () => void,
 ): Promise<{ answer?: EventAnswer; error: string }> {
@@ -270,7 +273,7 @@ async function pollOutcome(
     await sleepMs(500);
     count();
     try {
-      const res = await fetch(`${url}/tac/v1/lifecycle-events/${encodeURIComponent(eventId)}`, {
+      const res = await fetch(`${url}${statusUrl}`, {
         signal: AbortSignal.timeout(5000),
       });
       const body = (await res.json()) as OutcomeBody;

@@ -31,6 +31,15 @@ export interface OperatorConfig {
     readonly tlsCertFile?: string;
     readonly tlsKeyFile?: string;
     readonly auth: 'none' | 'kubernetes';
+    /** Audiences a caller's token must be issued for (TokenReview `spec.audiences`); empty = the API server's. */
+    readonly authAudiences: readonly string[];
+    /** How long a TokenReview / SubjectAccessReview answer is reused, and how many are kept. */
+    readonly authCacheTtlMs: number;
+    readonly authCacheMaxEntries: number;
+    /** CA bundle of client certificates accepted as identities (callers without a token). */
+    readonly clientCaFile?: string;
+    /** `/status` and `/cancel` accept workflow ids not recorded for the intent (EMCO's behaviour). */
+    readonly arbitraryWorkflowIds: boolean;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
   };
@@ -63,6 +72,8 @@ export interface OperatorConfig {
   /** How long deletion waits for a cancelled run to close before removing the finalizer anyway. */
   readonly deletionGraceMs: number;
   readonly logLevel: LogLevel;
+  /** Export EMCO's `emco_tac_intent` gauge (intent names, DIGs, endpoints as labels) on /metrics. */
+  readonly intentGauge: boolean;
 }
 
 export interface EmcoEtcdConfig {
@@ -97,6 +108,11 @@ export const OPERATOR_ENV_VARS = [
   'TAC_REST_TLS_CERT_FILE',
   'TAC_REST_TLS_KEY_FILE',
   'TAC_REST_AUTH',
+  'TAC_REST_AUTH_AUDIENCES',
+  'TAC_REST_AUTH_CACHE_TTL',
+  'TAC_REST_AUTH_CACHE_SIZE',
+  'TAC_REST_CLIENT_CA_FILE',
+  'TAC_REST_ARBITRARY_WORKFLOW_IDS',
   'TAC_REST_MAX_BODY_BYTES',
   'TAC_REST_REQUEST_TIMEOUT',
   'TEMPORAL_UI_URL',
@@ -128,6 +144,7 @@ export const OPERATOR_ENV_VARS = [
   'TAC_RESYNC_PERIOD',
   'TAC_DELETION_GRACE',
   'LOG_LEVEL',
+  'TAC_METRICS_INTENT_GAUGE',
 ] as const;
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -247,6 +264,48 @@ function grpcConfig(env: NodeJS.ProcessEnv): GrpcConfig {
   });
 }
 
+/** Default audience of callers' tokens: a token made for the operator cannot be replayed elsewhere. */
+export const DEFAULT_REST_AUDIENCE = 'tac-operator';
+
+/**
+ * The REST API's authentication settings. Auth is on unless `TAC_REST_AUTH=none`; arbitrary
+ * workflow ids are only accepted when callers are authorized.
+ */
+function restAuthConfig(env: NodeJS.ProcessEnv): {
+  auth: 'none' | 'kubernetes';
+  authAudiences: readonly string[];
+  authCacheTtlMs: number;
+  authCacheMaxEntries: number;
+  clientCaFile?: string;
+  arbitraryWorkflowIds: boolean;
+} {
+  const auth = oneOf(env, 'TAC_REST_AUTH', ['none', 'kubernetes'] as const, 'kubernetes');
+  // Unset: the operator's own audience. Set but empty: the API server's audiences.
+  const audiences =
+    env.TAC_REST_AUTH_AUDIENCES === undefined
+      ? [DEFAULT_REST_AUDIENCE]
+      : list(env, 'TAC_REST_AUTH_AUDIENCES');
+  const arbitraryWorkflowIds = envBool(env, 'TAC_REST_ARBITRARY_WORKFLOW_IDS') ?? false;
+  if (arbitraryWorkflowIds && auth === 'none') {
+    throw new EnvValueError(
+      'TAC_REST_ARBITRARY_WORKFLOW_IDS',
+      'arbitrary workflow ids are only accepted from authorized callers: it needs TAC_REST_AUTH=kubernetes',
+    );
+  }
+  const clientCaFile = readableFile(env, 'TAC_REST_CLIENT_CA_FILE');
+  if (clientCaFile !== undefined && auth === 'none') {
+    throw new EnvValueError('TAC_REST_CLIENT_CA_FILE', 'client certificates need TAC_REST_AUTH=kubernetes');
+  }
+  return {
+    auth,
+    authAudiences: Object.freeze(audiences),
+    authCacheTtlMs: duration(env, 'TAC_REST_AUTH_CACHE_TTL', 10_000),
+    authCacheMaxEntries: envPositiveInt(env, 'TAC_REST_AUTH_CACHE_SIZE') ?? 4096,
+    ...(clientCaFile !== undefined ? { clientCaFile } : {}),
+    arbitraryWorkflowIds,
+  };
+}
+
 /** Builds the config; throws EnvValueError naming the variable for any unusable value. */
 export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
   const watchNamespaces = list(env, 'TAC_WATCH_NAMESPACES');
@@ -280,6 +339,9 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       'TAC_REST_TLS_CERT_FILE and TAC_REST_TLS_KEY_FILE go together',
     );
   }
+  if (envString(env, 'TAC_REST_CLIENT_CA_FILE') !== undefined && certFile === undefined) {
+    throw new EnvValueError('TAC_REST_CLIENT_CA_FILE', 'client certificates need TAC_REST_TLS_CERT_FILE');
+  }
   const leaseDurationMs = duration(env, 'TAC_LEASE_DURATION', 15_000);
   const renewDeadlineMs = duration(env, 'TAC_LEASE_RENEW_DEADLINE', 10_000);
   const retryPeriodMs = duration(env, 'TAC_LEASE_RETRY_PERIOD', 2_000);
@@ -305,7 +367,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       ...(certFile !== undefined && keyFile !== undefined
         ? { tlsCertFile: certFile, tlsKeyFile: keyFile }
         : {}),
-      auth: oneOf(env, 'TAC_REST_AUTH', ['none', 'kubernetes'] as const, 'none'),
+      ...restAuthConfig(env),
       maxBodyBytes: envPositiveInt(env, 'TAC_REST_MAX_BODY_BYTES') ?? 1_048_576,
       requestTimeoutMs: duration(env, 'TAC_REST_REQUEST_TIMEOUT', 15 * 60_000),
     }),
@@ -335,5 +397,6 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
     resyncMs: duration(env, 'TAC_RESYNC_PERIOD', 10 * 60_000),
     deletionGraceMs: duration(env, 'TAC_DELETION_GRACE', 30_000),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    intentGauge: envBool(env, 'TAC_METRICS_INTENT_GAUGE') ?? false,
   });
 }

@@ -150,17 +150,17 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   late.controller = ctl;
   informer.on('add', (obj) => {
     store.onUpsert(obj);
-    observeEmcoIntent(metrics, obj);
+    if (config.intentGauge) observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
   informer.on('update', (obj) => {
     store.onUpsert(obj);
-    observeEmcoIntent(metrics, obj);
+    if (config.intentGauge) observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
   informer.on('delete', (obj) => {
     store.onDelete(obj);
-    forgetEmcoIntent(metrics, obj);
+    if (config.intentGauge) forgetEmcoIntent(metrics, obj);
     ctl.onDelete(obj);
   });
   const lifecycle = new Lifecycle({
@@ -185,8 +185,18 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       maxBodyBytes: config.rest.maxBodyBytes,
       requestTimeoutMs: config.rest.requestTimeoutMs,
       auth: config.rest.auth,
+      authAudiences: config.rest.authAudiences,
+      authCacheTtlMs: config.rest.authCacheTtlMs,
+      authCacheMaxEntries: config.rest.authCacheMaxEntries,
+      arbitraryWorkflowIds: config.rest.arbitraryWorkflowIds,
       ...(config.rest.tlsCertFile !== undefined && config.rest.tlsKeyFile !== undefined
-        ? { tls: { certFile: config.rest.tlsCertFile, keyFile: config.rest.tlsKeyFile } }
+        ? {
+            tls: {
+              certFile: config.rest.tlsCertFile,
+              keyFile: config.rest.tlsKeyFile,
+              ...(config.rest.clientCaFile !== undefined ? { clientCaFile: config.rest.clientCaFile } : {}),
+            },
+          }
         : {}),
       ...(config.emcoOrchestratorUrl !== undefined
         ? { emcoOrchestratorUrl: config.emcoOrchestratorUrl }

@@ -57,13 +57,28 @@ export interface EventOutcome {
   endTime?: string;
 }
 
+/** What polling an event shows: where it ran, and its outcome or why it could not run. */
+export interface PolledEvent {
+  eventId: string;
+  /** Namespace of the event's intents ('' = every watched namespace): polling is authorized there. */
+  namespace: string;
+  /** The outcome so far (no `endTime` while running). */
+  outcome?: EventOutcome;
+  /** Why the event could not run at all (it threw), until it is fired again. */
+  failure?: string;
+}
+
 export interface LifecycleService {
-  /** Runs an event to the end (bounded by the intents' blocking timeouts). Never throws for run failures. */
+  /**
+   * Runs an event to the end (bounded by the intents' blocking timeouts). Never throws for run
+   * failures. An event id is scoped by namespace, DIG and hook type: the same id in another scope
+   * is another event, so nobody can pre-fire (and pre-answer) someone else's event.
+   */
   fire(event: LifecycleEvent): Promise<EventOutcome>;
-  /** Outcome of an event fired earlier by this process (for async callers polling), or undefined. */
-  outcome(eventId: string): EventOutcome | undefined;
-  /** Why an event fired by this process could not run at all (it threw), until it is fired again. */
-  failure(eventId: string): string | undefined;
+  /** The random, stable poll id of an event fired by this process (created on first use). */
+  pollId(event: LifecycleEvent & { eventId: string }): string;
+  /** What a poll id shows, or undefined for an unknown (or forgotten) one. */
+  poll(pollId: string): PolledEvent | undefined;
 }
 
 /** Thrown by the store for Kubernetes API failures, classified once. */

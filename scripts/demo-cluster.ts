@@ -99,7 +99,9 @@ export async function runClusterDemo(options: { once: boolean }): Promise<number
     const image = { tag, pullPolicy: 'IfNotPresent' };
     const values = {
       temporal: { address: c.temporalAddressForPods, namespace: info.temporalNamespace },
-      operator: { replicaCount: 2, image },
+      // A throwaway local cluster reached from this host over plain HTTP: REST authentication and
+      // TLS, on by default, are turned off on purpose (the operator logs a warning).
+      operator: { replicaCount: 2, image, rest: { auth: { enabled: false }, tls: { enabled: false } } },
       workflowClient: { image, service: { name: 'tac-workflow-client' } },
       worker: { image },
     };

@@ -193,7 +193,8 @@ async function main(): Promise<number> {
       ...(t.temporalUiUrl !== undefined ? { temporalUiUrl: t.temporalUiUrl } : {}),
       namespace: NAMESPACE,
       logDir,
-      extraOperatorEnv: { TAC_LEADER_ELECT: 'false', ...grpc.operatorEnv },
+      // A local demo on loopback: REST authentication is turned off on purpose (the operator warns).
+      extraOperatorEnv: { TAC_LEADER_ELECT: 'false', TAC_REST_AUTH: 'none', ...grpc.operatorEnv },
     });
     cleanups.push(() => programs.stop());
     say(

@@ -126,6 +126,7 @@ export async function startPrograms(options: ProgramsOptions): Promise<RunningPr
         KUBECONFIG: options.kubeconfigPath,
         TAC_REST_HOST: '127.0.0.1',
         TAC_REST_PORT: String(operatorPort),
+        TAC_REST_AUTH: 'none',
         TAC_DEFAULT_NAMESPACE: options.namespace,
         TAC_LEASE_NAMESPACE: options.namespace,
         POD_NAME: 'tac-operator-local',

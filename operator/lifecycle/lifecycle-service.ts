@@ -10,10 +10,17 @@ import { timeoutMs } from '../../common/domain/durations.js';
 import { objectKey } from '../../common/domain/keys.js';
 import { activeRun, isTerminal, knownRun, runOrder, sameHook } from '../../common/domain/runs.js';
 import type { OperatorMetrics } from '../metrics.js';
-import type { EventOutcome, IntentOutcome, IntentStore, LifecycleEvent, LifecycleService } from '../ports.js';
+import type {
+  EventOutcome,
+  IntentOutcome,
+  IntentStore,
+  LifecycleEvent,
+  LifecycleService,
+  PolledEvent,
+} from '../ports.js';
 import { parseRunRequest, type RunRequest } from '../runs/run-identity.js';
 
-/** Outcomes kept for polling callers (oldest dropped first). */
+/** Events kept for polling callers (oldest dropped first). */
 const MAX_REMEMBERED = 1000;
 /** Margin on top of an intent's own limits before the event gives up waiting for the operator. */
 const WAIT_MARGIN_MS = 30_000;
@@ -28,53 +35,90 @@ export interface LifecycleDeps {
   config: { defaultBlockingTimeoutMs: number; startLookupMs: number; maxStartAttempts: number };
 }
 
+/** What is kept of one event for polling callers. */
+interface EventRecord {
+  pollId: string;
+  eventId: string;
+  namespace: string;
+  outcome?: EventOutcome;
+  failure?: string;
+}
+
+/** The key of an event's scope: namespace, DIG, hook type (as spelled) and event id. */
+function scopeKey(event: LifecycleEvent & { eventId: string }): string {
+  const d = event.dig;
+  return JSON.stringify([
+    event.namespace ?? '',
+    d.project,
+    d.compositeApp,
+    d.compositeAppVersion,
+    d.deploymentIntentGroup,
+    event.hookType,
+    event.eventId,
+  ]);
+}
+
 export class Lifecycle implements LifecycleService {
-  private readonly outcomes = new Map<string, EventOutcome>();
+  /** By scope key, oldest first (bounded by MAX_REMEMBERED). */
+  private readonly records = new Map<string, EventRecord>();
+  private readonly scopes = new Map<string, string>();
   private readonly inFlight = new Map<string, Promise<EventOutcome>>();
-  /** Events that threw (could not run), by id: message. */
-  private readonly failures = new Map<string, string>();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
-  outcome(eventId: string): EventOutcome | undefined {
-    return this.outcomes.get(eventId);
+  pollId(event: LifecycleEvent & { eventId: string }): string {
+    return this.record(scopeKey(event), event).pollId;
   }
 
-  failure(eventId: string): string | undefined {
-    return this.failures.get(eventId);
+  poll(pollId: string): PolledEvent | undefined {
+    const key = this.scopes.get(pollId);
+    const record = key === undefined ? undefined : this.records.get(key);
+    if (record === undefined) return undefined;
+    return {
+      eventId: record.eventId,
+      namespace: record.namespace,
+      ...(record.outcome !== undefined ? { outcome: record.outcome } : {}),
+      ...(record.failure !== undefined ? { failure: record.failure } : {}),
+    };
   }
 
   fire(event: LifecycleEvent): Promise<EventOutcome> {
-    const eventId = event.eventId ?? randomUUID();
-    const running = this.inFlight.get(eventId);
+    const scoped = { ...event, eventId: event.eventId ?? randomUUID() };
+    const key = scopeKey(scoped);
+    const running = this.inFlight.get(key);
     if (running !== undefined) return running;
-    const done = this.outcomes.get(eventId);
-    if (done?.endTime !== undefined) return Promise.resolve(done);
-    this.failures.delete(eventId);
-    const promise = this.run({ ...event, eventId }).finally(() => this.inFlight.delete(eventId));
-    this.inFlight.set(eventId, promise);
+    const record = this.record(key, scoped);
+    if (record.outcome?.endTime !== undefined) return Promise.resolve(record.outcome);
+    delete record.failure;
+    const promise = this.run(scoped, key).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, promise);
     promise.catch((err: unknown) => {
-      this.failures.set(eventId, err instanceof Error ? err.message : String(err));
-      while (this.failures.size > MAX_REMEMBERED) {
-        const oldest = this.failures.keys().next().value;
-        if (oldest === undefined) break;
-        this.failures.delete(oldest);
-      }
+      this.record(key, scoped).failure = err instanceof Error ? err.message : String(err);
     });
     return promise;
   }
 
-  private remember(outcome: EventOutcome): void {
-    this.outcomes.delete(outcome.eventId);
-    this.outcomes.set(outcome.eventId, outcome);
-    while (this.outcomes.size > MAX_REMEMBERED) {
-      const oldest = this.outcomes.keys().next().value;
+  /** The event's record, created (with a fresh poll id) when missing; the oldest go beyond the bound. */
+  private record(key: string, event: LifecycleEvent & { eventId: string }): EventRecord {
+    let record = this.records.get(key);
+    if (record !== undefined) return record;
+    record = { pollId: randomUUID(), eventId: event.eventId, namespace: event.namespace ?? '' };
+    this.records.set(key, record);
+    this.scopes.set(record.pollId, key);
+    while (this.records.size > MAX_REMEMBERED) {
+      const oldest = this.records.entries().next().value;
       if (oldest === undefined) break;
-      this.outcomes.delete(oldest);
+      this.records.delete(oldest[0]);
+      this.scopes.delete(oldest[1].pollId);
     }
+    return record;
   }
 
-  private async run(event: LifecycleEvent & { eventId: string }): Promise<EventOutcome> {
+  private remember(key: string, event: LifecycleEvent & { eventId: string }, outcome: EventOutcome): void {
+    this.record(key, event).outcome = outcome;
+  }
+
+  private async run(event: LifecycleEvent & { eventId: string }, key: string): Promise<EventOutcome> {
     const log = this.deps.logger.child({ eventId: event.eventId, hookType: event.hookType, dig: event.dig });
     const intents = this.deps.store
       .listByDig(event.dig, event.namespace)
@@ -88,7 +132,7 @@ export class Lifecycle implements LifecycleService {
       intents: [],
       startTime: new Date().toISOString(),
     };
-    this.remember(outcome);
+    this.remember(key, event, outcome);
     log.info('Lifecycle event started', { intents: intents.map(objectKey) });
     for (const intent of intents) {
       if (!outcome.succeeded) {
@@ -111,7 +155,7 @@ export class Lifecycle implements LifecycleService {
       }
     }
     outcome.endTime = new Date().toISOString();
-    this.remember(outcome);
+    this.remember(key, event, outcome);
     this.deps.metrics?.lifecycleEvents.inc({
       hook_type: event.hookType,
       outcome: outcome.succeeded ? 'Succeeded' : 'Failed',
@@ -130,28 +174,10 @@ export class Lifecycle implements LifecycleService {
   ): Promise<IntentOutcome> {
     const ns = intent.metadata?.namespace ?? '';
     const name = intent.metadata?.name ?? '';
-    const k = objectKey(intent);
     const blocking = intent.spec.hookBlocking === true;
     if (knownRun(intent.status, event.eventId) === undefined) {
-      const request: RunRequest = {
-        id: event.eventId,
-        hookType: event.hookType,
-        eventId: event.eventId,
-        requestedAt: new Date().toISOString(),
-        ...(event.appContextId !== undefined ? { appContextId: event.appContextId } : {}),
-        ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
-      };
-      try {
-        await this.deps.store.patchMetadata(ns, name, {
-          annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
-        });
-      } catch (err) {
-        log.warn('Could not request a run', { intent: k, ...errorFields(err) });
-        return this.describe(intent, {
-          phase: 'Failed',
-          message: `could not request the run: ${errorFields(err).error as string}`,
-        });
-      }
+      const failed = await this.requestRun(intent, event, log);
+      if (failed !== undefined) return failed;
     }
     const busyMs =
       activeRun(intent.status) !== undefined
@@ -188,6 +214,34 @@ export class Lifecycle implements LifecycleService {
       });
     }
     return this.fromRun(current, run, blocking);
+  }
+
+  /** Asks the controller for a run (an annotation); the intent's Failed outcome when that failed. */
+  private async requestRun(
+    intent: TemporalActionIntent,
+    event: LifecycleEvent & { eventId: string },
+    log: Logger,
+  ): Promise<IntentOutcome | undefined> {
+    const request: RunRequest = {
+      id: event.eventId,
+      hookType: event.hookType,
+      eventId: event.eventId,
+      requestedAt: new Date().toISOString(),
+      ...(event.appContextId !== undefined ? { appContextId: event.appContextId } : {}),
+      ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
+    };
+    try {
+      await this.deps.store.patchMetadata(intent.metadata?.namespace ?? '', intent.metadata?.name ?? '', {
+        annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
+      });
+      return undefined;
+    } catch (err) {
+      log.warn('Could not request a run', { intent: objectKey(intent), ...errorFields(err) });
+      return this.describe(intent, {
+        phase: 'Failed',
+        message: `could not request the run: ${errorFields(err).error as string}`,
+      });
+    }
   }
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {

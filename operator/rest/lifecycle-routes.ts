@@ -5,22 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { errorFields } from '../../common/log.js';
 import type { EventOutcome, LifecycleEvent } from '../ports.js';
 import { StoreError } from '../ports.js';
-import { parseAsyncFlag, parseLifecycleRequest } from './lifecycle-request.js';
+import { parseAsyncFlag, parseLifecycleRequest, type LifecycleRequest } from './lifecycle-request.js';
 import { HttpError, jsonValue, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
 
 export const LIFECYCLE_EVENTS_PATTERN =
   '/tac/v1/projects/:project/composite-apps/:compositeApp/:compositeAppVersion' +
   '/deployment-intent-groups/:deploymentIntentGroup/lifecycle-events';
-export const LIFECYCLE_EVENT_PATTERN = '/tac/v1/lifecycle-events/:eventId';
+/** `:pollId` is the random id the fire answered with (statusUrl), not the caller's event id. */
+export const LIFECYCLE_EVENT_PATTERN = '/tac/v1/lifecycle-events/:pollId';
 
 /** Status of a failed event: the request was fine, a hook it depends on failed (RFC 4918). */
 export const EVENT_FAILED_STATUS = 424;
 
 export type EventState = 'Running' | 'Succeeded' | 'Failed' | 'Error';
 
-export function eventUrl(eventId: string): string {
-  return `/tac/v1/lifecycle-events/${encodeURIComponent(eventId)}`;
+export function eventUrl(pollId: string): string {
+  return `/tac/v1/lifecycle-events/${encodeURIComponent(pollId)}`;
 }
 
 function failureText(outcome: EventOutcome): string {
@@ -61,13 +62,13 @@ function errorReply(err: unknown): HttpError {
   );
 }
 
-async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
-  const asyncQuery = parseAsyncFlag(ctx.rawQuery);
-  const request = parseLifecycleRequest(await ctx.body());
-  const namespace = request.namespace ?? s.namespace;
-  await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
-  const eventId = request.eventId ?? randomUUID();
-  const event: LifecycleEvent = {
+/** The event a request fires: the DIG of the path, the body's settings, an id (random when none). */
+function eventOf(
+  ctx: RequestContext,
+  request: LifecycleRequest,
+  namespace: string,
+): LifecycleEvent & { eventId: string; namespace: string } {
+  return {
     dig: {
       project: ctx.params.project ?? '',
       compositeApp: ctx.params.compositeApp ?? '',
@@ -75,14 +76,24 @@ async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
       deploymentIntentGroup: ctx.params.deploymentIntentGroup ?? '',
     },
     hookType: request.hookType,
-    eventId,
+    eventId: request.eventId ?? randomUUID(),
     namespace,
     ...(request.appContextId !== undefined ? { appContextId: request.appContextId } : {}),
     ...(request.emcoURL !== undefined ? { emcoUrl: request.emcoURL } : {}),
   };
-  const location = eventUrl(eventId);
-  // The lifecycle service runs an event id once: a repeated fire joins the run in flight.
+}
+
+async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const asyncQuery = parseAsyncFlag(ctx.rawQuery);
+  const request = parseLifecycleRequest(await ctx.body());
+  const namespace = request.namespace ?? s.namespace;
+  await ctx.authorize({ verb: 'update', subresource: 'status', namespace });
+  const event = eventOf(ctx, request, namespace);
+  const { eventId } = event;
+  // The lifecycle service runs an event id once per namespace, DIG and hook: a repeated fire joins
+  // the run in flight or answers its outcome.
   const running = s.lifecycle.fire(event);
+  const location = eventUrl(s.lifecycle.pollId(event));
   ctx.logger.info('Lifecycle event accepted', {
     eventId,
     hookType: event.hookType,
@@ -120,16 +131,25 @@ async function fire(s: RestServices, ctx: RequestContext): Promise<Reply> {
   });
 }
 
-function poll(s: RestServices, ctx: RequestContext): Promise<Reply> {
-  const eventId = ctx.params.eventId ?? '';
-  const error = s.lifecycle.failure(eventId);
-  if (error !== undefined) return Promise.resolve(jsonValue(200, { state: 'Error', eventId, error }));
-  const outcome = s.lifecycle.outcome(eventId);
-  if (outcome !== undefined) return Promise.resolve(jsonValue(200, outcomeBody(outcome)));
-  throw new HttpError(
-    404,
-    `lifecycle event not found: ${eventId} (outcomes are kept by the replica that ran the event)`,
-  );
+/** An event's outcome, for a caller allowed to read intent status in the event's namespace. */
+async function poll(s: RestServices, ctx: RequestContext): Promise<Reply> {
+  const pollId = ctx.params.pollId ?? '';
+  const polled = s.lifecycle.poll(pollId);
+  if (polled === undefined) {
+    throw new HttpError(
+      404,
+      `lifecycle event not found: ${pollId} (outcomes are kept by the replica that ran the event)`,
+    );
+  }
+  await ctx.authorize({
+    verb: 'get',
+    subresource: 'status',
+    namespace: polled.namespace !== '' ? polled.namespace : s.namespace,
+  });
+  const { eventId } = polled;
+  if (polled.failure !== undefined) return jsonValue(200, { state: 'Error', eventId, error: polled.failure });
+  if (polled.outcome === undefined) return jsonValue(200, { state: 'Running', eventId });
+  return jsonValue(200, outcomeBody(polled.outcome));
 }
 
 export function lifecycleRoutes(s: RestServices): RouteDef[] {
@@ -145,9 +165,9 @@ export function lifecycleRoutes(s: RestServices): RouteDef[] {
     {
       method: 'GET',
       pattern: LIFECYCLE_EVENT_PATTERN,
-      summary: 'Outcome of a lifecycle event fired earlier',
-      access: { verb: 'get', subresource: 'status' },
-      handler: (ctx) => Promise.resolve().then(() => poll(s, ctx)),
+      summary: 'Outcome of a lifecycle event fired earlier (by the poll id of its statusUrl)',
+      access: 'handler',
+      handler: (ctx) => poll(s, ctx),
     },
   ];
 }

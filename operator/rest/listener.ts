@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ListenerConfig {
   requestTimeoutMs: number;
-  tls?: { certFile: string; keyFile: string };
+  /** `clientCaFile`: client certificates signed by it are verified and offered to authentication. */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
 }
 
 export interface Listener {
@@ -25,8 +26,15 @@ export function createListener(
   return {
     async listen(port, host) {
       if (config.tls !== undefined) {
-        const [cert, key] = await Promise.all([readFile(config.tls.certFile), readFile(config.tls.keyFile)]);
-        server = https.createServer({ cert, key }, handler);
+        const { certFile, keyFile, clientCaFile } = config.tls;
+        const [cert, key, ca] = await Promise.all([
+          readFile(certFile),
+          readFile(keyFile),
+          clientCaFile !== undefined ? readFile(clientCaFile) : undefined,
+        ]);
+        // A certificate is asked for but not required: callers with a bearer token need none.
+        const clientAuth = ca !== undefined ? { ca, requestCert: true, rejectUnauthorized: false } : {};
+        server = https.createServer({ cert, key, ...clientAuth }, handler);
       } else {
         server = http.createServer(handler);
       }

@@ -16,6 +16,8 @@ export interface PipelineDeps {
   router: Router<RouteDef>;
   /** Kubernetes authentication and authorization (auth `kubernetes`), else none. */
   auth?: KubernetesAuth;
+  /** The Kubernetes name of the resource a route's parameters name (for `resourceNames` rules). */
+  resourceName?: (params: Record<string, string>) => string | undefined;
   ready(): boolean;
   logger: Logger;
   metrics?: Pick<OperatorMetrics, 'restRequestDuration'>;
@@ -69,14 +71,20 @@ function resolve(deps: PipelineDeps, req: IncomingMessage, trace: Trace): Resolv
 async function admit(
   deps: PipelineDeps,
   req: IncomingMessage,
-  route: RouteDef,
+  target: Resolved,
   trace: Trace,
 ): Promise<AuthenticatedUser | undefined> {
+  const { route } = target;
   if (deps.auth === undefined || route.access === 'public') return undefined;
-  const user = await deps.auth.authenticate(req.headers.authorization);
+  const user = await deps.auth.authenticateRequest(req.headers.authorization, req.socket);
   trace.user = user.username;
   if (typeof route.access === 'object') {
-    await deps.auth.authorize(user, { ...route.access, namespace: deps.config.defaultNamespace });
+    const name = deps.resourceName?.(target.params);
+    await deps.auth.authorize(user, {
+      ...route.access,
+      namespace: deps.config.defaultNamespace,
+      ...(name !== undefined ? { name } : {}),
+    });
   }
   return user;
 }
@@ -161,7 +169,7 @@ async function dispatch(
       'Retry-After': '1',
     });
   }
-  const user = await admit(deps, req, target.route, trace);
+  const user = await admit(deps, req, target, trace);
   return run(deps, req, res, target, user, requestId, log);
 }
 

@@ -33,6 +33,11 @@ export interface RestServices {
   namespace: string;
   /** `host:port` of the Temporal server the operator uses; undefined = any `temporalServer` is accepted. */
   temporalAddress?: string;
+  /**
+   * `/status` and `/cancel` accept workflow ids not recorded for the intent (EMCO's behaviour),
+   * each call authorized on the `workflows` subresource. Off: only the intent's recorded runs.
+   */
+  arbitraryWorkflowIds: boolean;
   limits: RestLimits;
   logger: Logger;
 }

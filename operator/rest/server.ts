@@ -7,6 +7,8 @@ import { Registry } from 'prom-client';
 import type { Logger } from '../../common/log.js';
 import type { OperatorMetrics } from '../metrics.js';
 import type { IntentStore, LifecycleService } from '../ports.js';
+import { resourceNameFor } from '../../common/emco/names.js';
+import { digOf, findIntent } from './intent-lookup.js';
 import { KubernetesAuth, type KubernetesAuthApis } from './kubernetes-auth.js';
 import { createListener } from './listener.js';
 import { operationalRoutes } from './operational-routes.js';
@@ -29,13 +31,22 @@ export interface RestServerConfig {
    */
   requestTimeoutMs: number;
   auth: 'none' | 'kubernetes';
+  /** TokenReview audiences (empty = the API server's); review cache TTL (ms) and size. */
+  authAudiences?: readonly string[];
+  authCacheTtlMs?: number;
+  authCacheMaxEntries?: number;
+  /** `/status` and `/cancel` accept workflow ids not recorded for the intent (authorized separately). */
+  arbitraryWorkflowIds?: boolean;
   /** When set, creates check that the DIG exists at this EMCO orchestrator (409 otherwise). */
   emcoOrchestratorUrl?: string;
   temporalUiUrl?: string;
   /** `host:port` of the Temporal server in use; a `temporalServer` naming another one gets 400. */
   temporalAddress?: string;
-  /** PEM files of the serving certificate and key: HTTPS when given. */
-  tls?: { certFile: string; keyFile: string };
+  /**
+   * PEM files of the serving certificate and key: HTTPS when given. `clientCaFile`: client
+   * certificates it signs identify callers without a token (subject CN = user, O = groups).
+   */
+  tls?: { certFile: string; keyFile: string; clientCaFile?: string };
   /** Status waits: default and cap of `timeout` (seconds). Defaults 30 and 300. */
   statusWaitDefaultSeconds?: number;
   statusWaitMaxSeconds?: number;
@@ -82,7 +93,24 @@ function authOf(deps: RestServerDeps): KubernetesAuth | undefined {
       : undefined);
   if (apis === undefined)
     throw new Error('REST authentication "kubernetes" needs deps.authz or deps.kubeConfig');
-  return new KubernetesAuth(apis);
+  return new KubernetesAuth(apis, {
+    ...(deps.config.authAudiences !== undefined ? { audiences: deps.config.authAudiences } : {}),
+    ...(deps.config.authCacheTtlMs !== undefined ? { cacheTtlMs: deps.config.authCacheTtlMs } : {}),
+    ...(deps.config.authCacheMaxEntries !== undefined
+      ? { cacheMaxEntries: deps.config.authCacheMaxEntries }
+      : {}),
+    clientCertificates: deps.config.tls?.clientCaFile !== undefined,
+  });
+}
+
+/** The Kubernetes name of the intent a route names: the stored one, else the name a create gives it. */
+function resourceNameOf(s: RestServices): (params: Record<string, string>) => string | undefined {
+  return (params) => {
+    const name = params.tacIntent;
+    if (name === undefined) return undefined;
+    const dig = digOf(params);
+    return findIntent(s, dig, name)?.metadata?.name ?? resourceNameFor({ ...dig, name });
+  };
 }
 
 function servicesOf(deps: RestServerDeps): RestServices {
@@ -99,6 +127,7 @@ function servicesOf(deps: RestServerDeps): RestServices {
         : acceptAnyDig),
     namespace: config.defaultNamespace,
     ...(config.temporalAddress !== undefined ? { temporalAddress: config.temporalAddress } : {}),
+    arbitraryWorkflowIds: config.arbitraryWorkflowIds ?? false,
     limits: {
       statusWaitDefaultSeconds: config.statusWaitDefaultSeconds ?? 30,
       statusWaitMaxSeconds: config.statusWaitMaxSeconds ?? 300,
@@ -117,12 +146,14 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     ...(config.openapiPath !== undefined ? { openapiPath: config.openapiPath } : {}),
   });
   const router = new Router<RouteDef>();
-  for (const route of [...buildRoutes(servicesOf(deps)), ...operational]) {
+  const services = servicesOf(deps);
+  for (const route of [...buildRoutes(services), ...operational]) {
     router.add({ method: route.method, pattern: route.pattern, value: route });
   }
   const handler = createRequestPipeline({
     router,
     ...(auth !== undefined ? { auth } : {}),
+    resourceName: resourceNameOf(services),
     ready: () => deps.health.ready(),
     logger,
     ...(deps.metrics !== undefined ? { metrics: deps.metrics } : {}),
@@ -134,6 +165,13 @@ export function createRestServer(deps: RestServerDeps): RestServer {
     handler,
     async listen(port = DEFAULT_REST_PORT, host = '0.0.0.0'): Promise<number> {
       const bound = await listener.listen(port, host);
+      if (config.auth === 'none') {
+        logger.warn(
+          'REST authentication is off (TAC_REST_AUTH=none): anyone who reaches this port can create, ' +
+            'change, cancel and fire intents',
+          { port: bound },
+        );
+      }
       logger.debug('REST server bound', { tls: config.tls !== undefined, auth: config.auth });
       return bound;
     },

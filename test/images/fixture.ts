@@ -23,6 +23,8 @@ export async function programEnv(name: ImageName): Promise<Record<string, string
   const env = testEnv();
   const all = await chartEnv({
     temporal: { address: env.temporalAddress, namespace: env.temporalNamespace },
+    // The container runs without the chart's certificate Secret mounted: plain HTTP on loopback.
+    operator: { rest: { tls: { enabled: false } } },
   });
   return all[name];
 }

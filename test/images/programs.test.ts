@@ -77,6 +77,7 @@ describe('programs in their images', function () {
         POD_NAMESPACE: 'tac-system',
         TAC_REST_HOST: '127.0.0.1',
         TAC_REST_PORT: String(port),
+        TAC_REST_AUTH: 'none',
         TAC_LEASE_NAMESPACE: 'tac-system',
         TAC_LEASE_NAME: uniqueName('operator-image'),
       },

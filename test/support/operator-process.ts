@@ -38,6 +38,7 @@ export async function spawnOperator(
       TEMPORAL_NAMESPACE: te.temporalNamespace,
       TAC_REST_HOST: '127.0.0.1',
       TAC_REST_PORT: String(port),
+      TAC_REST_AUTH: 'none',
       POD_NAME: name,
       TAC_LEASE_NAMESPACE: 'tac-system',
       TAC_LEASE_NAME: 'tac-operator-proc-test',

@@ -81,6 +81,7 @@ export async function startOperator(options: StartOperatorOptions = {}): Promise
     TEMPORAL_NAMESPACE: env.temporalNamespace,
     TAC_REST_HOST: '127.0.0.1',
     TAC_REST_PORT: '0',
+    TAC_REST_AUTH: 'none',
     TAC_LEASE_NAMESPACE: 'tac-system',
     TAC_LEASE_NAME: 'tac-operator-test',
     TAC_LEASE_DURATION: '4s',

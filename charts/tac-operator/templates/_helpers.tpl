@@ -334,3 +334,15 @@ annotations:
     - create
     - patch
 {{- end }}
+
+{{- /* The Secret holding the operator's REST serving certificate: the given one, else the chart's (generated or cert-manager). */ -}}
+{{- define "tac-operator.operator.restTlsSecret" -}}
+{{- .Values.operator.rest.tls.secretName | default (include "tac-operator.componentName" (dict "ctx" . "suffix" "rest-tls")) -}}
+{{- end }}
+
+{{- /* DNS names of the operator's Service, for its serving certificate. */ -}}
+{{- define "tac-operator.operator.restDnsNames" -}}
+{{- $svc := include "tac-operator.fullname" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns .Values.clusterDomain) | toJson -}}
+{{- end }}

@@ -3,6 +3,7 @@ import {
   ApiextensionsV1Api,
   AppsV1Api,
   AuthorizationV1Api,
+  CoreV1Api,
   KubernetesObjectApi,
   type V1ResourceAttributes,
 } from '@kubernetes/client-node';
@@ -184,9 +185,15 @@ describe('chart: helm install, upgrade and uninstall on the API server', () => {
   it('upgrades with changed values: replicas and env change, disabled objects go away', async () => {
     expect(installed.length, 'install ran').to.be.greaterThan(0);
     const upgraded = await render(upgradeValues(), { release, namespace });
+    const core = kubeConfig('admin').makeApiClient(CoreV1Api);
+    const restTls = { name: `${release}-tac-operator-rest-tls`, namespace };
+    const before = (await core.readNamespacedSecret(restTls)).data?.['tls.crt'];
     await withValuesFile(upgradeValues(), (valuesArgs) =>
       helmOk(['upgrade', release, CHART_DIR, '--namespace', namespace, ...valuesArgs]),
     );
+    // The generated REST serving certificate survives the upgrade (clients keep trusting it).
+    expect(before).to.be.a('string');
+    expect((await core.readNamespacedSecret(restTls)).data?.['tls.crt']).to.equal(before);
     expect(await missing(upgraded)).to.deep.equal([]);
     const key = (o: K8sObject): string => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const kept = new Set(upgraded.map(key));

@@ -55,9 +55,11 @@ describe('chart: helm lint and packaging', () => {
     expect(notes).to.contain('kubectl -n tac-system port-forward svc/tac-operator 9064:9064');
     expect(notes).to.contain('kind: TemporalActionIntent');
     expect(notes).to.contain('clientEndpointName: tac-operator-workflow-client.tac-system');
+    // Authentication and TLS are on by default.
     expect(notes).to.contain(
-      'curl -s http://127.0.0.1:9064/v2/projects/demo/composite-apps/hello/v1/deployment-intent-groups/dig1/temporal-action-controller',
+      'curl -sk -H "Authorization: Bearer $TOKEN" https://127.0.0.1:9064/v2/projects/demo/composite-apps/hello/v1/deployment-intent-groups/dig1/temporal-action-controller',
     );
+    expect(notes).to.contain('create token <serviceaccount-with-access> --audience tac-operator');
     expect(notes).to.contain('/lifecycle-events');
     const secured = await withValuesFile(
       { operator: { rest: { auth: { enabled: true }, tls: { enabled: true, secretName: 'rest-tls' } } } },
@@ -75,5 +77,17 @@ describe('chart: helm lint and packaging', () => {
     expect(secured.stdout).to.contain(
       'curl -sk -H "Authorization: Bearer $TOKEN" https://127.0.0.1:9064/v2/',
     );
+    const opened = await withValuesFile({ operator: { rest: { auth: { enabled: false } } } }, (valuesArgs) =>
+      helmOk([
+        'install',
+        'tac-operator',
+        CHART_DIR,
+        '--dry-run=client',
+        '--namespace',
+        'tac-system',
+        ...valuesArgs,
+      ]),
+    );
+    expect(opened.stdout).to.contain('WARNING: REST authentication is off');
   });
 });

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { expect } from 'chai';
 import {
   container,
@@ -36,12 +37,15 @@ describe('chart: helm template', () => {
       expect(names(objects)).to.deep.equal(
         [
           `ClusterRole/${OPERATOR}`,
+          `ClusterRole/${OPERATOR}-rest-auth`,
           `ClusterRoleBinding/${OPERATOR}`,
+          `ClusterRoleBinding/${OPERATOR}-rest-auth`,
           `Deployment/${OPERATOR}`,
           `Deployment/${CLIENT}`,
           `Deployment/${WORKER}`,
           `Role/${OPERATOR}-leader-election`,
           `RoleBinding/${OPERATOR}-leader-election`,
+          `Secret/${OPERATOR}-rest-tls`,
           `Service/${OPERATOR}`,
           `Service/${CLIENT}`,
           `Service/${WORKER}`,
@@ -60,7 +64,7 @@ describe('chart: helm template', () => {
       expect(env.get('TAC_WATCH_NAMESPACES')).to.equal('');
       expect(env.get('TAC_DEFAULT_NAMESPACE')).to.equal('tac-system');
       expect(env.get('TAC_REST_PORT')).to.equal('9064');
-      expect(env.get('TAC_REST_AUTH')).to.equal('none');
+      expect(env.get('TAC_REST_AUTH')).to.equal('kubernetes');
       expect(env.get('TAC_TIMEOUT_POLICY')).to.equal('cancel');
       expect(env.get('TAC_ALLOWED_CLIENT_ENDPOINTS')?.split(',')).to.deep.equal([
         `${CLIENT}:9090`,
@@ -83,11 +87,13 @@ describe('chart: helm template', () => {
     it('probes the operator, the workflow client and the worker on /healthz and /readyz', () => {
       for (const name of [OPERATOR, CLIENT, WORKER]) {
         const c = container(find(objects, 'Deployment', name));
+        // The operator serves TLS by default.
+        const scheme = name === OPERATOR ? 'HTTPS' : 'HTTP';
         expect(c.livenessProbe, name).to.deep.include({
-          httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+          httpGet: { path: '/healthz', port: 'http', scheme },
         });
         expect(c.readinessProbe, name).to.deep.include({
-          httpGet: { path: '/readyz', port: 'http', scheme: 'HTTP' },
+          httpGet: { path: '/readyz', port: 'http', scheme },
         });
       }
     });
@@ -119,7 +125,7 @@ describe('chart: helm template', () => {
     it('exposes the REST API on 9064 and the workflow client on 9090', () => {
       const op = find(objects, 'Service', OPERATOR).spec as { ports: { port: number; targetPort: string }[] };
       expect(op.ports).to.deep.equal([
-        { name: 'http', port: 9064, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+        { name: 'http', port: 9064, targetPort: 'http', protocol: 'TCP', appProtocol: 'https' },
       ]);
       const client = find(objects, 'Service', CLIENT).spec as { ports: { port: number }[] };
       expect(client.ports[0]?.port).to.equal(9090);
@@ -346,14 +352,72 @@ describe('chart: helm template', () => {
     expect(find(objects, 'Deployment', OPERATOR).spec).to.deep.include({ replicas: 3 });
   });
 
-  it('grants TokenReview and SubjectAccessReview only with REST authentication', async () => {
-    expect(names(await render()).filter((n) => n.includes('rest-auth'))).to.deep.equal([]);
-    const objects = await render({ operator: { rest: { auth: { enabled: true } } } });
+  it('turns REST authentication on by default (TokenReview, SubjectAccessReview), off only when asked', async () => {
+    const objects = await render();
     expect(names(objects).filter((n) => n.includes('rest-auth'))).to.deep.equal([
       `ClusterRole/${OPERATOR}-rest-auth`,
       `ClusterRoleBinding/${OPERATOR}-rest-auth`,
     ]);
-    expect(envOf(find(objects, 'Deployment', OPERATOR)).get('TAC_REST_AUTH')).to.equal('kubernetes');
+    const env = envOf(find(objects, 'Deployment', OPERATOR));
+    expect(env.get('TAC_REST_AUTH')).to.equal('kubernetes');
+    expect(env.get('TAC_REST_AUTH_AUDIENCES')).to.equal('tac-operator');
+    expect(env.get('TAC_REST_ARBITRARY_WORKFLOW_IDS')).to.equal('false');
+    expect(env.get('TAC_METRICS_INTENT_GAUGE')).to.equal('false');
+    const off = await render({ operator: { rest: { auth: { enabled: false } } } });
+    expect(names(off).filter((n) => n.includes('rest-auth'))).to.deep.equal([]);
+    expect(envOf(find(off, 'Deployment', OPERATOR)).get('TAC_REST_AUTH')).to.equal('none');
+    const open = await template({
+      operator: { rest: { auth: { enabled: false }, arbitraryWorkflowIds: true } },
+    });
+    expect(open.stderr).to.contain('operator.rest.arbitraryWorkflowIds needs operator.rest.auth.enabled');
+  });
+
+  it('serves TLS by default with a generated certificate for the Service names, or a cert-manager Certificate', async () => {
+    const objects = await render();
+    const secret = find(objects, 'Secret', `${OPERATOR}-rest-tls`) as unknown as {
+      type: string;
+      data: Record<string, string>;
+    };
+    expect(secret.type).to.equal('kubernetes.io/tls');
+    expect(Object.keys(secret.data).sort()).to.deep.equal(['ca.crt', 'tls.crt', 'tls.key']);
+    const cert = new X509Certificate(Buffer.from(secret.data['tls.crt'] ?? '', 'base64'));
+    expect(cert.subjectAltName).to.contain(`DNS:${OPERATOR}.tac-system.svc`);
+    expect(
+      cert.verify(new X509Certificate(Buffer.from(secret.data['ca.crt'] ?? '', 'base64')).publicKey),
+    ).to.equal(true);
+    const env = envOf(find(objects, 'Deployment', OPERATOR));
+    expect(env.get('TAC_REST_TLS_CERT_FILE')).to.equal('/etc/tac/rest-tls/tls.crt');
+    const managed = await render({
+      operator: { rest: { tls: { certManager: { enabled: true, issuerRef: { name: 'ca-issuer' } } } } },
+    });
+    expect(
+      ofKind(managed, 'Secret').filter((o) => o.metadata.name === `${OPERATOR}-rest-tls`),
+    ).to.have.length(0);
+    const certificate = find(managed, 'Certificate', `${OPERATOR}-rest-tls`) as unknown as {
+      spec: { secretName: string; dnsNames: string[]; issuerRef: { name: string } };
+    };
+    expect(certificate.spec.secretName).to.equal(`${OPERATOR}-rest-tls`);
+    expect(certificate.spec.issuerRef.name).to.equal('ca-issuer');
+    expect(certificate.spec.dnsNames).to.include(`${OPERATOR}.tac-system.svc`);
+    const given = await render({ operator: { rest: { tls: { secretName: 'mine' } } } });
+    expect(ofKind(given, 'Secret').filter((o) => o.metadata.name === `${OPERATOR}-rest-tls`)).to.have.length(
+      0,
+    );
+  });
+
+  it('mounts the client CA of client certificates, which need TLS and authentication', async () => {
+    const objects = await render({
+      operator: { rest: { clientCertificates: { caSecret: 'emco-clients' } } },
+    });
+    const deployment = find(objects, 'Deployment', OPERATOR);
+    expect(envOf(deployment).get('TAC_REST_CLIENT_CA_FILE')).to.equal('/etc/tac/rest-client-ca/ca.crt');
+    expect(mountPaths(deployment)).to.include('/etc/tac/rest-client-ca');
+    const noTls = await template({
+      operator: { rest: { tls: { enabled: false }, clientCertificates: { caSecret: 'emco-clients' } } },
+    });
+    expect(noTls.stderr).to.contain(
+      'operator.rest.clientCertificates.caSecret needs operator.rest.tls.enabled',
+    );
   });
 
   it('renders no RBAC with rbac.create=false', async () => {
@@ -366,7 +430,10 @@ describe('chart: helm template', () => {
 
   it('uses a Role per watched namespace instead of the ClusterRole', async () => {
     const objects = await render({ operator: { watchNamespaces: ['team-a', 'team-b'] } });
-    expect(ofKind(objects, 'ClusterRole')).to.have.length(0);
+    // Only the cluster-scoped TokenReview/SubjectAccessReview grant of REST authentication remains.
+    expect(ofKind(objects, 'ClusterRole').map((r) => r.metadata.name)).to.deep.equal([
+      `${OPERATOR}-rest-auth`,
+    ]);
     const roles = ofKind(objects, 'Role').filter((r) => r.metadata.name === OPERATOR);
     expect(roles.map((r) => r.metadata.namespace).sort()).to.deep.equal(['team-a', 'team-b']);
     const bindings = ofKind(objects, 'RoleBinding').filter((r) => r.metadata.name === OPERATOR);
@@ -397,8 +464,8 @@ describe('chart: helm template', () => {
   });
 
   it('requires the Secret names of the TLS settings it is asked to use', async () => {
-    const rest = await template({ operator: { rest: { tls: { enabled: true } } } });
-    expect(rest.stderr).to.contain('operator.rest.tls.secretName is required');
+    const rest = await template({ operator: { rest: { tls: { certManager: { enabled: true } } } } });
+    expect(rest.stderr).to.contain('operator.rest.tls.certManager.issuerRef.name is required');
     const client = await template({ workflowClient: { tls: { enabled: true } } });
     expect(client.stderr).to.contain('workflowClient.tls.secretName is required');
   });

@@ -69,6 +69,7 @@ describe('gRPC contextupdate: the bundled operator', function () {
         TEMPORAL_ADDRESS: env.temporalAddress,
         TAC_REST_HOST: '127.0.0.1',
         TAC_REST_PORT: String(restPort),
+        TAC_REST_AUTH: 'none',
         TAC_DEFAULT_NAMESPACE: ns,
         TAC_LEASE_NAMESPACE: 'tac-system',
         TAC_LEASE_NAME: uniqueName('bundle-grpc'),

@@ -54,7 +54,11 @@ describe('REST API authentication (TAC_REST_AUTH=kubernetes) on the real API ser
     };
     await grant('tai-editor', ['get', 'list', 'create', 'update', 'delete'], user('alice'));
     await grant('tai-viewer', ['get', 'list'], user('bob'));
-    op = await startOperator({ env: { TAC_DEFAULT_NAMESPACE: ns, TAC_REST_AUTH: 'kubernetes' } });
+    // The environment's static tokens are valid for the API server's audiences, which an empty
+    // TAC_REST_AUTH_AUDIENCES accepts (tokens for the default audience: security.test.ts).
+    op = await startOperator({
+      env: { TAC_DEFAULT_NAMESPACE: ns, TAC_REST_AUTH: 'kubernetes', TAC_REST_AUTH_AUDIENCES: '' },
+    });
     api = restClient(op.restUrl);
     dig = {
       project: 'p',

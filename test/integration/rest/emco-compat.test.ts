@@ -379,12 +379,32 @@ describe('REST API (EMCO TAC compatibility) on the real API server', function ()
   describe('§6/§7 status and cancel', () => {
     let connection: Connection;
     let temporal: Client;
+    /** EMCO's behaviour (any workflow id) needs the explicit option and an authorized caller. */
+    let emcoLike: StartedOperator;
+    let arbitrary: RestClient;
+    const admin = (): string => testEnv().identities.admin?.token ?? '';
 
     before(async () => {
       connection = await Connection.connect({ address: testEnv().temporalAddress });
       temporal = new Client({ connection, namespace: testEnv().temporalNamespace });
+      emcoLike = await startOperator({
+        env: {
+          TAC_DEFAULT_NAMESPACE: ns,
+          TAC_REST_AUTH: 'kubernetes',
+          // the static admin token of the test environment is valid for the API server's audiences
+          TAC_REST_AUTH_AUDIENCES: '',
+          TAC_REST_ARBITRARY_WORKFLOW_IDS: 'true',
+        },
+        waitForLeadership: false,
+      });
+      const client = restClient(emcoLike.restUrl);
+      arbitrary = {
+        ...client,
+        call: (method, path, options = {}) => client.call(method, path, { token: admin(), ...options }),
+      };
     });
     after(async () => {
+      await emcoLike?.stop();
       await connection?.close();
     });
 
@@ -420,15 +440,15 @@ describe('REST API (EMCO TAC compatibility) on the real API server', function ()
       );
     });
 
-    it('status describes and lists the history of a workflow named by id (body or query string); cancel terminates it', async () => {
-      await api.call('POST', base, { body: simple('s') });
+    it('with arbitrary workflow ids allowed: status describes and lists the history of a workflow named by id (body or query string); cancel terminates it', async () => {
+      await arbitrary.call('POST', base, { body: simple('s') });
       const workflowId = uniqueName('rest-wf');
       const handle = await temporal.workflow.start('nobodyRunsThis', {
         taskQueue: uniqueName('no-worker'),
         workflowId,
       });
       const out = expectJson(
-        await api.call('GET', `${base}/s/status`, {
+        await arbitrary.call('GET', `${base}/s/status`, {
           body: JSON.stringify({ workflowID: workflowId, runDescribeWfExec: true, getWfHistory: true }),
         }),
         200,
@@ -446,34 +466,43 @@ describe('REST API (EMCO TAC compatibility) on the real API server', function ()
       expect(out.workflowExecutionDescription.workflow_execution_info.status).to.equal(1);
       expect(out.workflowHistory[0]).to.include({ event_id: 1, event_type: 1 });
       const viaQuery = expectJson(
-        await api.call('GET', `${base}/s/status?workflowID=${workflowId}&runDescribeWfExec=true`),
+        await arbitrary.call('GET', `${base}/s/status?workflowID=${workflowId}&runDescribeWfExec=true`),
         200,
       ) as { workflowID: string };
       expect(viaQuery.workflowID).to.equal(workflowId);
       const bounded = expectJson(
-        await api.call('GET', `${base}/s/status`, {
+        await arbitrary.call('GET', `${base}/s/status`, {
           body: JSON.stringify({ workflowID: workflowId, waitForResult: true, waitForResultTimeout: 1 }),
         }),
         200,
       ) as { waitTimedOut?: boolean };
       expect(bounded.waitTimedOut).to.equal(true);
 
-      expectText(await api.call('POST', `${base}/s/cancel`), 400, 'EOF');
+      expectText(await arbitrary.call('POST', `${base}/s/cancel`), 400, 'EOF');
       expectText(
-        await api.call('POST', `${base}/s/cancel`, { body: '{"spec":{"terminate":"yes"}}' }),
+        await arbitrary.call('POST', `${base}/s/cancel`, { body: '{"spec":{"terminate":"yes"}}' }),
         422,
         'json: cannot unmarshal string into Go struct field WfhTemporalCancelRequestSpec.spec.terminate of type bool',
       );
       expectText(
-        await api.call('POST', `${base}/nope/cancel`, { body: '{}' }),
+        await arbitrary.call('POST', `${base}/nope/cancel`, { body: '{}' }),
         404,
         'Workflow Intent Hook not found',
       );
-      const other = await api.call('POST', `${base}/s/cancel`, {
+      const other = await arbitrary.call('POST', `${base}/s/cancel`, {
         body: '{"spec":{"temporalServer":"elsewhere:7233"}}',
       });
-      expect(other.status).to.equal(400);
-      const cancel = await api.call('POST', `${base}/s/cancel`, {
+      expect(other.status).to.equal(500);
+      expect(other.text).to.match(
+        /^CancelWorkflowIntent: Failed to connect to Temporal server \(elsewhere:7233\)/,
+      );
+      // Without the option the same call is refused: the workflow is not a run of intent s.
+      const refused = await api.call('POST', `${base}/s/cancel`, {
+        body: JSON.stringify({ spec: { workflowID: workflowId, terminate: true } }),
+      });
+      expect(refused.status).to.equal(404);
+      expect(refused.text).to.match(/^workflow ".*" is not a run recorded for intent /);
+      const cancel = await arbitrary.call('POST', `${base}/s/cancel`, {
         body: JSON.stringify({
           spec: {
             temporalServer: testEnv().temporalAddress,
@@ -617,7 +646,7 @@ describe('REST API (EMCO TAC compatibility) on the real API server', function ()
       expect((await api.call('GET', '/readyz')).text).to.equal('ok\n');
       const doc = await api.call('GET', '/openapi.yaml');
       expect(doc.status).to.equal(200);
-      expect(doc.text).to.include('/tac/v1/lifecycle-events/{eventId}:');
+      expect(doc.text).to.include('/tac/v1/lifecycle-events/{pollId}:');
     });
   });
 });

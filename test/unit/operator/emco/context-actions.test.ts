@@ -14,6 +14,7 @@ import type {
   IntentStore,
   LifecycleEvent,
   LifecycleService,
+  PolledEvent,
 } from '../../../../operator/ports.js';
 
 const dig = { project: 'p', compositeApp: 'a', compositeAppVersion: 'v1', deploymentIntentGroup: 'd' };
@@ -47,10 +48,10 @@ class FakeLifecycle implements LifecycleService {
     this.fired.push(event);
     return Promise.resolve(outcome(event, this.succeed));
   }
-  outcome(): EventOutcome | undefined {
-    return undefined;
+  pollId(): string {
+    return 'poll';
   }
-  failure(): string | undefined {
+  poll(): PolledEvent | undefined {
     return undefined;
   }
 }

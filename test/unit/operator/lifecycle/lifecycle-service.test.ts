@@ -66,7 +66,9 @@ describe('Lifecycle', () => {
       ['b', 'Succeeded'],
     ]);
     expect(outcome.intents[1]?.message).to.equal('workflow started (non-blocking)');
-    expect(lifecycle.outcome('ev1')?.endTime).to.be.a('string');
+    expect(lifecycle.poll(lifecycle.pollId({ ...event, eventId: 'ev1' }))?.outcome?.endTime).to.be.a(
+      'string',
+    );
   });
 
   it('stops at the first failed blocking intent; later ones are Skipped', async () => {
@@ -119,6 +121,38 @@ describe('Lifecycle', () => {
     expect(s.requested).to.deep.equal(['a']);
   });
 
+  it('scopes an event id by namespace, DIG and hook: a fire elsewhere does not pre-answer it', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1);
+    const lifecycle = s.lifecycle();
+    const elsewhere = [
+      { ...event, namespace: 'other' },
+      { ...event, dig: { ...event.dig, deploymentIntentGroup: 'another-dig' } },
+      { ...event, hookType: 'post-install' as const },
+    ];
+    for (const e of elsewhere) expect((await lifecycle.fire(e)).intents).to.deep.equal([]);
+    expect(s.requested).to.deep.equal([]);
+    const real = await lifecycle.fire(event);
+    expect(real.intents.map((i) => [i.resourceName, i.phase])).to.deep.equal([['a', 'Succeeded']]);
+    expect(s.requested).to.deep.equal(['a']);
+  });
+
+  it('gives each scoped event its own random poll id, showing its namespace', async () => {
+    const s = setup({});
+    const lifecycle = s.lifecycle();
+    const here = { ...event, namespace: 'default' };
+    const there = { ...event, namespace: 'other' };
+    await lifecycle.fire(here);
+    await lifecycle.fire(there);
+    const [a, b] = [lifecycle.pollId(here), lifecycle.pollId(there)];
+    expect(a).to.not.equal(b);
+    expect(a).to.not.include('ev1');
+    expect(lifecycle.pollId(here)).to.equal(a);
+    expect(lifecycle.poll(a)).to.deep.include({ eventId: 'ev1', namespace: 'default' });
+    expect(lifecycle.poll(b)).to.deep.include({ eventId: 'ev1', namespace: 'other' });
+    expect(lifecycle.poll('ev1')).to.equal(undefined);
+  });
+
   it('keeps why an event could not run, until it is fired again', async () => {
     const s = setup({ a: { phase: 'Succeeded' } });
     await s.add('a', 1);
@@ -129,11 +163,13 @@ describe('Lifecycle', () => {
     };
     const err = await lifecycle.fire(event).catch((e: unknown) => e);
     expect((err as Error).message).to.equal('cache not ready');
-    expect(lifecycle.failure('ev1')).to.equal('cache not ready');
+    expect(lifecycle.poll(lifecycle.pollId({ ...event, eventId: 'ev1' }))?.failure).to.equal(
+      'cache not ready',
+    );
     s.store.listByDig = list;
     const outcome = await lifecycle.fire(event);
     expect(outcome.succeeded).to.equal(true);
-    expect(lifecycle.failure('ev1')).to.equal(undefined);
+    expect(lifecycle.poll(lifecycle.pollId({ ...event, eventId: 'ev1' }))?.failure).to.equal(undefined);
   });
 
   it('reports an intent deleted during the event', async () => {

@@ -11,6 +11,7 @@ import {
   type LifecycleEvent,
   type LifecycleService,
   type MetadataPatch,
+  type PolledEvent,
 } from '../../../../operator/ports.js';
 import type { TemporalPort } from '../../../../operator/rest/route-types.js';
 import {
@@ -238,8 +239,17 @@ export class FakeLifecycle implements LifecycleService {
     return this.outcomes.get(eventId);
   }
 
-  failure(): string | undefined {
-    return undefined;
+  /** `poll-<eventId>`: predictable here, random in the real service. */
+  pollId(event: LifecycleEvent & { eventId: string }): string {
+    return `poll-${event.eventId}`;
+  }
+
+  poll(pollId: string): PolledEvent | undefined {
+    const eventId = pollId.startsWith('poll-') ? pollId.slice('poll-'.length) : '';
+    const outcome = this.outcomes.get(eventId);
+    if (outcome === undefined) return undefined;
+    const namespace = this.fired.find((e) => e.eventId === eventId)?.namespace ?? '';
+    return { eventId, namespace, outcome };
   }
 }
 

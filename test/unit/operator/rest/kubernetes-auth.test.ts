@@ -85,12 +85,70 @@ describe('operator/rest/kubernetes-auth', () => {
     expect(calls.tokenReviews).to.have.length(2);
   });
 
-  it('does not cache rejections', async () => {
-    const { apis, calls } = fakeApis({}, () => true);
+  it('caches rejections and denials for the TTL too (a flood of bad tokens costs one review each)', async () => {
+    let now = 0;
+    const { apis, calls } = fakeApis({ t: 'bob' }, () => false);
+    const auth = new KubernetesAuth(apis, { cacheTtlMs: 100, now: () => now });
+    await rejection(auth.authenticate('Bearer x'));
+    await rejection(auth.authenticate('Bearer x'));
+    expect(calls.tokenReviews).to.have.length(1);
+    const user = await auth.authenticate('Bearer t');
+    await rejection(auth.authorize(user, { verb: 'get', namespace: 'tac' }));
+    await rejection(auth.authorize(user, { verb: 'get', namespace: 'tac' }));
+    expect(calls.accessReviews).to.have.length(1);
+    now += 101;
+    await rejection(auth.authenticate('Bearer x'));
+    await rejection(auth.authorize(user, { verb: 'get', namespace: 'tac' }));
+    expect(calls.tokenReviews).to.have.length(3);
+    expect(calls.accessReviews).to.have.length(2);
+  });
+
+  it('shares one review among concurrent requests with the same token and check', async () => {
+    const { apis, calls } = fakeApis({ t: 'bob' }, () => true);
     const auth = new KubernetesAuth(apis);
-    await rejection(auth.authenticate('Bearer x'));
-    await rejection(auth.authenticate('Bearer x'));
-    expect(calls.tokenReviews).to.have.length(2);
+    const users = await Promise.all([1, 2, 3].map(() => auth.authenticate('Bearer t')));
+    await Promise.all(users.map((u) => auth.authorize(u, { verb: 'get', namespace: 'n', name: 'i' })));
+    expect(calls.tokenReviews).to.have.length(1);
+    expect(calls.accessReviews).to.have.length(1);
+  });
+
+  it('reviews tokens for the configured audiences and refuses a token valid for none of them', async () => {
+    const calls: V1TokenReview[] = [];
+    const auth = new KubernetesAuth(
+      {
+        tokenReview: {
+          createTokenReview: ({ body }) => {
+            calls.push(body);
+            const audiences =
+              body.spec.token === 'for-us' ? ['tac-operator'] : ['https://kubernetes.default.svc'];
+            return Promise.resolve({
+              spec: body.spec,
+              status: { authenticated: true, user: { username: 'alice' }, audiences },
+            });
+          },
+        },
+        subjectAccessReview: { createSubjectAccessReview: () => Promise.reject(new Error('unused')) },
+      },
+      { audiences: ['tac-operator'] },
+    );
+    expect((await auth.authenticate('Bearer for-us')).username).to.equal('alice');
+    expect(calls[0]?.spec.audiences).to.deep.equal(['tac-operator']);
+    const refused = await rejection(auth.authenticate('Bearer for-the-api-server'));
+    expect(refused.status).to.equal(401);
+    expect(refused.message).to.equal(
+      'Unauthorized: the bearer token was not accepted (the token is not issued for the audience tac-operator)',
+    );
+  });
+
+  it('puts the resource name into the SubjectAccessReview (resourceNames rules)', async () => {
+    const { apis, calls } = fakeApis({ t: 'bob' }, () => true);
+    const auth = new KubernetesAuth(apis);
+    const user = await auth.authenticate('Bearer t');
+    await auth.authorize(user, { verb: 'get', namespace: 'tac', subresource: 'status', name: 'mine' });
+    expect(calls.accessReviews[0]?.spec.resourceAttributes).to.deep.include({
+      name: 'mine',
+      subresource: 'status',
+    });
   });
 
   it('asks a SubjectAccessReview for the verb on temporalactionintents and answers 403 with the reason', async () => {

@@ -29,30 +29,72 @@ const withRun: TemporalActionIntent = {
   },
 };
 
+const own = { arbitrary: false, specId: 'spec-id' };
+const open = { arbitrary: true, specId: 'spec-id' };
+const withHistory: TemporalActionIntent = {
+  ...withRun,
+  status: {
+    ...withRun.status,
+    history: [
+      { id: 'r0', trigger: { type: 'Manual' }, phase: 'Succeeded', workflowId: 'wf-old', runId: 'run-old' },
+    ],
+  },
+};
+
+function refusal(f: () => unknown): HttpError {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof HttpError) return err;
+    throw err;
+  }
+  throw new Error('expected an HttpError');
+}
+
 describe('operator/rest/run-target', () => {
-  it('uses the ids of the request first', () => {
-    expect(resolveRunTarget(withRun, 'wf', '', 'spec')).to.deep.equal({
-      workflowId: 'wf',
-      runId: '',
-      source: 'request',
-    });
-  });
-  it('falls back to the recorded run, keeping a given run id', () => {
-    expect(resolveRunTarget(withRun, '', '', 'spec')).to.deep.equal({
+  it('without ids: the last recorded run', () => {
+    expect(resolveRunTarget(withRun, '', '', own)).to.deep.equal({
       workflowId: 'wf-rec',
       runId: 'run-rec',
       source: 'recorded',
     });
-    expect(resolveRunTarget(withRun, '', 'other', '').runId).to.equal('other');
   });
-  it("then to the intent's workflow id, then to nothing", () => {
+
+  it('ids naming a recorded run (last or earlier): that run', () => {
+    expect(resolveRunTarget(withHistory, 'wf-old', '', own)).to.deep.equal({
+      workflowId: 'wf-old',
+      runId: 'run-old',
+      source: 'recorded',
+    });
+    expect(resolveRunTarget(withHistory, 'wf-rec', 'run-rec', own).source).to.equal('recorded');
+    expect(resolveRunTarget(withHistory, '', 'run-rec', own).workflowId).to.equal('wf-rec');
+  });
+
+  it('ids of a run not recorded for the intent: 404 unless arbitrary ids are allowed', () => {
+    const e = refusal(() => resolveRunTarget(withRun, 'someone-else', '', own));
+    expect(e.status).to.equal(404);
+    expect(e.message).to.equal(
+      'workflow "someone-else" is not a run recorded for intent x: this API acts only on the runs of the intent it names',
+    );
+    expect(refusal(() => resolveRunTarget(withRun, 'wf-rec', 'other-run', own)).status).to.equal(404);
+    expect(refusal(() => resolveRunTarget(withRun, '', 'other-run', own)).status).to.equal(404);
+    expect(refusal(() => resolveRunTarget(undefined, 'w', '', own)).status).to.equal(404);
+    expect(resolveRunTarget(withRun, 'someone-else', 'r', open)).to.deep.equal({
+      workflowId: 'someone-else',
+      runId: 'r',
+      source: 'request',
+    });
+  });
+
+  it("no run recorded: nothing, or with arbitrary ids the intent's workflow id", () => {
     const noRun = { ...withRun, status: {} };
-    expect(resolveRunTarget(noRun, '', '', 'spec-id')).to.deep.equal({
+    expect(resolveRunTarget(noRun, '', '', own).source).to.equal('none');
+    expect(resolveRunTarget(noRun, '', '', open)).to.deep.equal({
       workflowId: 'spec-id',
       runId: '',
       source: 'spec',
     });
-    expect(resolveRunTarget(undefined, '', '', '').source).to.equal('none');
+    expect(resolveRunTarget(undefined, '', '', { arbitrary: true, specId: '' }).source).to.equal('none');
   });
 
   it('compares Temporal server spellings', () => {
@@ -62,19 +104,18 @@ describe('operator/rest/run-target', () => {
     expect(sameTemporalServer('[::1]:7233', '[::1]')).to.equal(true);
   });
 
-  it('accepts an empty or the configured server and rejects another one with 400', () => {
-    checkTemporalServer('', 'temporal:7233');
-    checkTemporalServer('temporal:7233', 'temporal:7233');
-    checkTemporalServer('anything:1', undefined);
-    try {
-      checkTemporalServer('elsewhere:7233', 'temporal:7233');
-      expect.fail('expected a 400');
-    } catch (err) {
-      expect(err).to.be.instanceOf(HttpError);
-      expect((err as HttpError).status).to.equal(400);
-      expect((err as HttpError).message).to.equal(
-        'temporalServer "elsewhere:7233" is not the Temporal server this operator uses (temporal:7233); leave temporalServer empty or give that address',
-      );
-    }
+  it('accepts an empty or the configured server; another one is answered as EMCO answers an unreachable one', () => {
+    checkTemporalServer('', 'temporal:7233', 'status');
+    checkTemporalServer('temporal:7233', 'temporal:7233', 'cancel');
+    checkTemporalServer('anything:1', undefined, 'status');
+    const text =
+      'to connect to Temporal server (elsewhere:7233). Error: this operator connects only to its ' +
+      'configured Temporal server; leave temporalServer empty or give that address';
+    const cancel = refusal(() => checkTemporalServer('elsewhere:7233', 'temporal:7233', 'cancel'));
+    expect(cancel.status).to.equal(500);
+    expect(cancel.message).to.equal(`CancelWorkflowIntent: Failed ${text}`);
+    const status = refusal(() => checkTemporalServer('elsewhere:7233', 'temporal:7233', 'status'));
+    expect(status.status).to.equal(500);
+    expect(status.message).to.equal(`failed ${text}`);
   });
 });

@@ -369,11 +369,11 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
 
     it('reads the query string when there is no body (workflowmgr style)', async () => {
       const out = expectJson(
-        await call('GET', `${BASE}/run1/status?runDescribeWfExec=true&workflowID=wf-9`),
+        await call('GET', `${BASE}/run1/status?runDescribeWfExec=true&workflowID=wf-1`),
         200,
       ) as Record<string, unknown>;
-      expect(out.workflowID).to.equal('wf-9');
-      expect(h.temporal.calls[0]).to.deep.equal({ op: 'describe', ref: { workflowId: 'wf-9', runId: '' } });
+      expect(out.workflowID).to.equal('wf-1');
+      expect(h.temporal.calls[0]?.ref.workflowId).to.equal('wf-1');
       expectText(await call('GET', `${BASE}/run1/status?foo=1`), 400, 'Unknown query parameter: foo');
     });
 
@@ -399,17 +399,39 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
         (await call('GET', `${BASE}/run1/status`, { body: '{"temporalServer":"temporal:7233"}' })).status,
       ).to.equal(200);
       const a = await call('GET', `${BASE}/run1/status`, { body: '{"temporalServer":"other:7233"}' });
-      expect(a.status).to.equal(400);
-      expect(a.text).to.match(/^temporalServer "other:7233" is not the Temporal server this operator uses/);
+      expect(a.status).to.equal(500);
+      expect(a.text).to.match(/^failed to connect to Temporal server \(other:7233\)\. Error: /);
+      expect(h.temporal.calls).to.deep.equal([]);
+      // After the intent lookup, as EMCO: an unknown intent is 404 whatever the server.
+      const b = await call('GET', `${BASE}/nope/status`, { body: '{"temporalServer":"other:7233"}' });
+      expect(b.status).to.equal(404);
     });
 
-    it('answers 404 for an unknown intent unless a workflowID is given (EMCO never looks it up)', async () => {
+    it('answers 404 for an unknown intent and for a workflow not recorded for the intent', async () => {
       expectText(await call('GET', `${BASE}/nope/status`, { body: '{}' }), 404, 'Workflow Hook not found');
-      const out = expectJson(
+      expectText(
         await call('GET', `${BASE}/nope/status`, { body: '{"workflowID":"w"}' }),
-        200,
-      ) as Record<string, unknown>;
-      expect(out.tacStatus).to.equal(null);
+        404,
+        'Workflow Hook not found',
+      );
+      const other = await call('GET', `${BASE}/run1/status`, { body: '{"workflowID":"someone-elses"}' });
+      expect(other.status).to.equal(404);
+      expect(other.text).to.match(/^workflow "someone-elses" is not a run recorded for intent /);
+      expect(h.temporal.calls).to.deep.equal([]);
+    });
+
+    it('with arbitrary workflow ids allowed, answers for any workflow id (EMCO never looks it up)', async () => {
+      const open = await startHarness({ config: { arbitraryWorkflowIds: true } });
+      try {
+        const out = expectJson(
+          await call('GET', `${BASE}/nope/status`, { body: '{"workflowID":"w"}', url: open.url }),
+          200,
+        ) as Record<string, unknown>;
+        expect(out.workflowID).to.equal('w');
+        expect(out.tacStatus).to.equal(null);
+      } finally {
+        await open.close();
+      }
     });
 
     it('answers 500 with the Temporal error text', async () => {
@@ -455,12 +477,24 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       expect(h.temporal.calls).to.deep.equal([{ op: 'cancel', ref: { workflowId: 'wf-1', runId: 'run-1' } }]);
     });
 
-    it('terminates the run the body names, with reason and details', async () => {
-      const req = { spec: { workflowID: 'w2', terminate: true, reason: 'stop', details: ['d'] } };
+    it('terminates the recorded run the body names, with reason and details', async () => {
+      const req = { spec: { workflowID: 'wf-1', terminate: true, reason: 'stop', details: ['d'] } };
       expect((await call('POST', `${BASE}/run1/cancel`, { body: JSON.stringify(req) })).status).to.equal(204);
       expect(h.temporal.calls).to.deep.equal([
-        { op: 'terminate', ref: { workflowId: 'w2', runId: '' }, args: ['stop', ['d']] },
+        { op: 'terminate', ref: { workflowId: 'wf-1', runId: 'run-1' }, args: ['stop', ['d']] },
       ]);
+    });
+
+    it('refuses a workflow not recorded for the intent, and a foreign Temporal server as EMCO does', async () => {
+      const a = await call('POST', `${BASE}/run1/cancel`, { body: '{"spec":{"workflowID":"w2"}}' });
+      expect(a.status).to.equal(404);
+      expect(a.text).to.match(/^workflow "w2" is not a run recorded for intent /);
+      const b = await call('POST', `${BASE}/run1/cancel`, { body: '{"spec":{"temporalServer":"x:1"}}' });
+      expect(b.status).to.equal(500);
+      expect(b.text).to.match(
+        /^CancelWorkflowIntent: Failed to connect to Temporal server \(x:1\)\. Error: /,
+      );
+      expect(h.temporal.calls).to.deep.equal([]);
     });
 
     it('answers 404 for a missing intent (EMCO answers 500)', async () => {
@@ -471,20 +505,24 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       );
     });
 
-    it("falls back to the intent's workflow id when nothing was recorded", async () => {
-      await call('POST', BASE, {
+    it("with arbitrary ids allowed, falls back to the intent's workflow id when nothing was recorded", async () => {
+      const open = await startHarness({ config: { arbitraryWorkflowIds: true } });
+      const at = (method: string, path: string, o: { body?: string } = {}): Promise<Answer> =>
+        call(method, path, { ...o, url: open.url });
+      after(() => open.close());
+      await at('POST', BASE, {
         body: JSON.stringify({
           metadata: { name: 'n2' },
           spec: { hookType: 'pre-install', temporal: { workflowStartOptions: { ID: 'spec-id' } } },
         }),
       });
-      expect((await call('POST', `${BASE}/n2/cancel`, { body: '{"spec":{}}' })).status).to.equal(204);
-      expect(h.temporal.calls[0]?.ref.workflowId).to.equal('spec-id');
-      await call('POST', BASE, { body: body('n3') });
+      expect((await at('POST', `${BASE}/n2/cancel`, { body: '{"spec":{}}' })).status).to.equal(204);
+      expect(open.temporal.calls[0]?.ref.workflowId).to.equal('spec-id');
+      await at('POST', BASE, { body: body('n3') });
       expectText(
-        await call('POST', `${BASE}/n3/cancel`, { body: '{}' }),
+        await at('POST', `${BASE}/n3/cancel`, { body: '{}' }),
         400,
-        'intent n3 has no recorded run and no workflow ID: give spec.workflowID',
+        'intent n3 has no recorded run to cancel',
       );
     });
   });
@@ -636,14 +674,14 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
         body: '{"hookType":"post-install","eventId":"ev2"}',
       });
       expect(accepted.status).to.equal(202);
-      expect(accepted.headers.location).to.equal('/tac/v1/lifecycle-events/ev2');
-      const running = expectJson(await call('GET', '/tac/v1/lifecycle-events/ev2'), 200) as Record<
+      expect(accepted.headers.location).to.equal('/tac/v1/lifecycle-events/poll-ev2');
+      const running = expectJson(await call('GET', '/tac/v1/lifecycle-events/poll-ev2'), 200) as Record<
         string,
         unknown
       >;
       expect(running.state).to.equal('Running');
       h.lifecycle.finish('ev2');
-      const done = expectJson(await call('GET', '/tac/v1/lifecycle-events/ev2'), 200) as Record<
+      const done = expectJson(await call('GET', '/tac/v1/lifecycle-events/poll-ev2'), 200) as Record<
         string,
         unknown
       >;
@@ -663,10 +701,10 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
           url: short.url,
         });
         expect(a.status).to.equal(202);
-        expect(a.headers.location).to.equal('/tac/v1/lifecycle-events/slow');
+        expect(a.headers.location).to.equal('/tac/v1/lifecycle-events/poll-slow');
         short.lifecycle.finish('slow', { succeeded: false, failedIntent: 'x' });
         const polled = expectJson(
-          await call('GET', '/tac/v1/lifecycle-events/slow', { url: short.url }),
+          await call('GET', '/tac/v1/lifecycle-events/poll-slow', { url: short.url }),
           200,
         ) as Record<string, unknown>;
         expect(polled.state).to.equal('Failed');
@@ -864,6 +902,35 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
         'delete temporalactionintents tac',
       ]);
       expect(reviews.tokens).to.have.length(1);
+      // Routes naming an intent carry its resource name; a create (name in the body) does not.
+      const names = reviews.access.map((r) => r.spec.resourceAttributes?.name);
+      expect(names[0]).to.equal(undefined);
+      expect(new Set(names.slice(1)).size).to.equal(1);
+      expect(names[1]).to.match(/^x-[a-z0-9]+$/);
+    });
+
+    it("authorizes a lifecycle poll in the event's namespace", async () => {
+      const auth = { Authorization: 'Bearer bob-token' };
+      const events =
+        '/tac/v1/projects/p1/composite-apps/ca/v1/deployment-intent-groups/dig1/lifecycle-events';
+      const fired = await call('POST', `${events}?async=true`, {
+        url: authed.url,
+        headers: { Authorization: 'Bearer alice-token' },
+        body: '{"hookType":"pre-install","eventId":"e9","namespace":"team-b"}',
+      });
+      expect(fired.status, fired.text).to.equal(202);
+      const statusUrl = (JSON.parse(fired.text) as { statusUrl: string }).statusUrl;
+      reviews.access.length = 0;
+      expect((await call('GET', statusUrl, { url: authed.url, headers: auth })).status).to.equal(200);
+      expect(reviews.access.map((r) => r.spec.resourceAttributes)).to.deep.equal([
+        {
+          group: 'tac.emco.io',
+          resource: 'temporalactionintents',
+          subresource: 'status',
+          verb: 'get',
+          namespace: 'team-b',
+        },
+      ]);
     });
 
     it('leaves health, readiness and metrics open', async () => {
