@@ -114,7 +114,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       deletionGraceMs: config.deletionGraceMs,
       now: () => new Date(),
     }),
-    observer: new Observer(temporal, config.invoke.allowedEndpoints),
+    observer: new Observer(temporal, config.invoke.allowedEndpoints, watcher),
     executor: new Executor({
       store,
       temporal,

@@ -155,6 +155,29 @@ describe('Reconciler', () => {
     expect(h.watcher.watched.has(h.key)).to.equal(false);
   });
 
+  it('records a completion the run watcher saw without asking Temporal again, then forgets it', async () => {
+    const h = harness(requested());
+    h.invoker.answer = () => {
+      h.temporal.start(WF, 'ev1');
+      return { outcome: 'started', workflowId: WF, runId: 'r1' };
+    };
+    await h.reconciler.reconcile(h.key);
+    expect(h.current()?.status?.lastRun?.phase).to.equal('Running');
+    h.temporal.close(WF, 'COMPLETED');
+    h.clock.t += 40;
+    h.watcher.sawComplete(h.key, new Date(h.clock.t));
+    h.clock.t += 5;
+    h.temporal.calls.length = 0;
+    await h.reconciler.reconcile(h.key);
+    expect(h.temporal.calls).to.deep.equal([]);
+    expect(h.current()?.status?.lastRun).to.deep.include({
+      phase: 'Succeeded',
+      endTime: new Date(Date.parse(START) + 40).toISOString(),
+    });
+    expect(h.watcher.completions.size).to.equal(0);
+    expect(h.events.recorded.map((e) => e.reason)).to.deep.equal(['RunStarted', 'RunSucceeded']);
+  });
+
   it('adds the finalizer before the first run, in the same pass', async () => {
     const obj = requested();
     obj.metadata.finalizers = [];
