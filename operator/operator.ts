@@ -153,10 +153,10 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
-  informer.on('update', (obj) => {
+  informer.on('update', (obj, old) => {
     store.onUpsert(obj);
     observeEmcoIntent(metrics, obj);
-    ctl.onChange(obj);
+    ctl.onChange(obj, old);
   });
   informer.on('delete', (obj) => {
     store.onDelete(obj);

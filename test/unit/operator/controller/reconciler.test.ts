@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import {
   ANNOTATION_RUN_REQUEST,
+  ANNOTATION_RUN_REQUESTED_AT,
   ANNOTATION_SKIP_CLEANUP,
   FINALIZER,
 } from '../../../../common/domain/annotations.js';
@@ -176,6 +177,22 @@ describe('Reconciler', () => {
     });
     expect(h.watcher.completions.size).to.equal(0);
     expect(h.events.recorded.map((e) => e.reason)).to.deep.equal(['RunStarted', 'RunSucceeded']);
+  });
+
+  it('looks again at once when a run ends with another run requested (its own write queues nothing)', async () => {
+    const obj = running();
+    obj.metadata.annotations = { ...obj.metadata.annotations, [ANNOTATION_RUN_REQUESTED_AT]: 'again' };
+    const h = harness(obj);
+    h.temporal.start(WF, 'ev1');
+    h.temporal.close(WF, 'COMPLETED');
+    expect(await h.reconciler.reconcile(h.key)).to.deep.equal({ requeueAfterMs: 0 });
+    expect(h.current()?.status?.lastRun?.phase).to.equal('Succeeded');
+    await h.reconciler.reconcile(h.key);
+    expect(h.current()?.status?.lastRun).to.deep.include({
+      phase: 'Running',
+      trigger: { type: 'Manual', hookType: 'pre-install' },
+    });
+    expect(h.invoker.calls).to.have.length(1);
   });
 
   it('adds the finalizer before the first run, in the same pass', async () => {
