@@ -19,7 +19,19 @@ export class LoadError extends Error {
   }
 }
 
-export async function loadTest(url: string, connections: number, seconds: number): Promise<LoadResult> {
+/** A request other than a plain GET (e.g. the workflow client's POST /invoke). */
+export interface LoadRequest {
+  method: 'POST' | 'PUT';
+  body: string;
+  headers: Record<string, string>;
+}
+
+export async function loadTest(
+  url: string,
+  connections: number,
+  seconds: number,
+  request?: LoadRequest,
+): Promise<LoadResult> {
   const buckets: number[] = [];
   let responses = 0;
   let bytes = 0;
@@ -31,8 +43,9 @@ export async function loadTest(url: string, connections: number, seconds: number
         ? reject(err instanceof Error ? err : new LoadError(`${url}: ${JSON.stringify(err)}`))
         : resolve(result as autocannon.Result);
   });
-  const instance = autocannon({ url, connections, duration: seconds, timeout: 10 }, (err, result) =>
-    finish(err, result),
+  const instance = autocannon(
+    { url, connections, duration: seconds, timeout: 10, ...(request ?? {}) },
+    (err, result) => finish(err, result),
   );
   instance.on('start', () => {
     started = performance.now();

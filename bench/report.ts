@@ -1,11 +1,16 @@
 // Owns bench/REPORT.md: the summary table (each figure beside its baseline, the ratio, the target
 // and the verdict), one SVG figure per scenario in bench/figures/, how it was measured, and the
-// analysis of missed targets kept by hand in bench/ANALYSIS.md.
+// analysis of missed targets kept by hand in bench/ANALYSIS.md, and each scenario's judged figure
+// over the commits measured (bench/results/history.jsonl) as a table and one SVG per scenario.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BenchResult, Figure, ScenarioResult } from './result.js';
-import { formatValue, scenarioChart } from './svg.js';
+import { scenarioSeries, type HistoryEntry } from './result-history.js';
+import { meets, type BenchResult, type Figure, type ScenarioResult } from './result.js';
+import { formatValue, historyChart, scenarioChart, type HistorySeries } from './svg.js';
+
+/** Rows of the history table at most (the charts show every run). */
+const HISTORY_TABLE_ROWS = 20;
 
 function side(f: Figure | null, unit: string): string {
   if (f === null) return '—';
@@ -42,9 +47,63 @@ function summaryTable(result: BenchResult): string[] {
   return lines;
 }
 
+function isRatio(r: Pick<ScenarioResult, 'target'>): boolean {
+  return r.target.kind === 'ratio-max' || r.target.kind === 'ratio-min';
+}
+
+/**
+ * The scenario's judged figure per run of the history, for its chart. Each point is judged against
+ * today's target (older runs may have been judged against a looser one), so the chart shows how far
+ * every commit is from what is asked now.
+ */
+export function historySeries(r: ScenarioResult, history: HistoryEntry[]): HistorySeries {
+  return {
+    title: r.title,
+    unit: isRatio(r) ? '×' : r.unit,
+    target: { value: r.target.value, text: r.target.text },
+    points: scenarioSeries(history, r.id).map((p) => ({
+      commit: p.commit,
+      mode: p.mode,
+      date: p.date,
+      figure: p.figure,
+      pass: meets(r.target, p.figure),
+    })),
+  };
+}
+
+function historyCell(entry: HistoryEntry, r: ScenarioResult): string {
+  const s = entry.scenarios[r.id];
+  if (s === undefined || s.figure === null) return '—';
+  const text = isRatio(r) ? `${s.figure.toFixed(2)}×` : formatValue(s.figure, r.unit);
+  return meets(r.target, s.figure) ? text : `**${text}**`;
+}
+
+/** The last runs, newest first: each scenario's judged figure (a missed target in bold). */
+function historyTable(result: BenchResult, history: HistoryEntry[]): string[] {
+  if (history.length === 0) return ['No runs recorded in bench/results/history.jsonl yet.'];
+  const rows = [...history]
+    .sort((a, b) => Date.parse(b.date) - Date.parse(a.date))
+    .slice(0, HISTORY_TABLE_ROWS);
+  const lines = [
+    `| commit | mode | date | load | ${result.scenarios.map((r) => r.id).join(' | ')} |`,
+    `|---|---|---|---|${result.scenarios.map(() => '---|').join('')}`,
+  ];
+  for (const e of rows) {
+    const load = e.loadAverageAtStart?.[0];
+    lines.push(
+      `| ${e.commit}${e.source !== undefined ? ' ¹' : ''} | ${e.mode} | ${e.date.slice(0, 16).replace('T', ' ')} | ` +
+        `${load !== undefined ? load.toFixed(1) : '—'} | ${result.scenarios.map((r) => historyCell(e, r)).join(' | ')} |`,
+    );
+  }
+  const sources = [...new Set(rows.flatMap((e) => (e.source !== undefined ? [e.source] : [])))];
+  if (sources.length > 0) lines.push('', `¹ Seeded from ${sources.join('; ')}.`);
+  return lines;
+}
+
 function scenarioSection(r: ScenarioResult): string[] {
   const lines = [`<a id="${r.id}"></a>`, `### ${r.title}`, ''];
   lines.push(`![${r.title}](figures/${r.id}.svg)`, '');
+  lines.push(`![${r.title} over commits](figures/history-${r.id}.svg)`, '');
   if (r.status === 'error') lines.push(`**The scenario could not run:** ${r.error ?? ''}`, '');
   if (r.measured !== null) lines.push(`- **Operator:** ${r.measured.description}.`);
   if (r.baseline !== null) lines.push(`- **Baseline:** ${r.baseline.description}.`);
@@ -62,11 +121,21 @@ function scenarioSection(r: ScenarioResult): string[] {
   return lines;
 }
 
-/** Writes bench/figures/<id>.svg for every scenario and bench/REPORT.md. */
-export async function renderReport(result: BenchResult, benchDir: string): Promise<void> {
+/**
+ * Writes bench/figures/<id>.svg and history-<id>.svg for every scenario and bench/REPORT.md.
+ * `history` holds every run recorded, this one included.
+ */
+export async function renderReport(
+  result: BenchResult,
+  benchDir: string,
+  history: HistoryEntry[] = [],
+): Promise<void> {
   const figures = path.join(benchDir, 'figures');
   await mkdir(figures, { recursive: true });
-  for (const r of result.scenarios) await writeFile(path.join(figures, `${r.id}.svg`), scenarioChart(r));
+  for (const r of result.scenarios) {
+    await writeFile(path.join(figures, `${r.id}.svg`), scenarioChart(r));
+    await writeFile(path.join(figures, `history-${r.id}.svg`), historyChart(historySeries(r, history)));
+  }
   const analysisPath = path.join(benchDir, 'ANALYSIS.md');
   const analysis = existsSync(analysisPath) ? (await readFile(analysisPath, 'utf8')).trim() : '';
   const m = result.machine;
@@ -93,6 +162,14 @@ export async function renderReport(result: BenchResult, benchDir: string): Promi
     ...summaryTable(result),
     '',
     'Ratios are operator median / baseline median: lower is better for times, higher for requests/s.',
+    '',
+    '## Over commits',
+    '',
+    'Every run appends its figures to bench/results/history.jsonl; each scenario below has a chart of its judged ' +
+      'figure over the runs recorded (full runs filled, quick runs hollow). The latest runs, newest first ' +
+      "(a figure that misses today's target in bold; load = load average at the start):",
+    '',
+    ...historyTable(result, history),
     '',
     '## How it was measured',
     '',
@@ -125,8 +202,9 @@ export async function renderReport(result: BenchResult, benchDir: string): Promi
     'npm run bench -- --quick       # the same scenarios smaller, some 5 minutes plus a 3-minute soak',
     'npm run bench -- --reuse-env   # use the environment of `npm run env:up` instead of a fresh one',
     'npm run bench -- --profile     # also write CPU profiles of the operator (path printed)',
-    'npm run bench -- --report-only # re-render this page from bench/results/latest.json',
+    'npm run bench -- --report-only # re-render this page from bench/results/latest.json (appends nothing)',
     'npm run bench -- --soak-only   # the soak alone, written to bench/results/soak-*.json',
+    'npm run bench -- --quick --only=hook-overhead,invoke-throughput  # some scenarios alone, to only-*.json',
     '```',
     '',
   );

@@ -117,7 +117,8 @@ function figureOf(side: { values: number[]; warmup: number; description: string 
   };
 }
 
-function meets(target: Target, figure: number): boolean {
+/** Whether `figure` meets `target` (at least for `ratio-min`, at most for every other kind). */
+export function meets(target: Pick<Target, 'kind' | 'value'>, figure: number): boolean {
   return target.kind === 'ratio-min' ? figure >= target.value : figure <= target.value;
 }
 

@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only] [--soak-only]`: runs every
+// `npm run bench [-- --quick] [--reuse-env[=FILE]] [--tsx] [--profile] [--report-only] [--soak-only] [--only=IDS]`: runs every
 // scenario against a local environment (API server, etcd, Temporal dev server; operator, workflow
-// client and worker as separate processes, started as the container images start them, or through tsx), writes bench/results/<time>.json and latest.json, and
-// renders bench/REPORT.md with its figures. Targets missed do not fail the run; a scenario that
+// client and worker as separate processes, started as the container images start them, or through tsx), writes bench/results/<time>.json and latest.json,
+// appends the run's figures to bench/results/history.jsonl, and renders bench/REPORT.md with its
+// figures and each scenario's figure over the commits measured. Targets missed do not fail the run; a scenario that
 // cannot run is recorded as an error and the others still run.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import { ENV_FILE } from '../testenv/env.js';
 import type { BenchContext, ScenarioMeta } from './context.js';
 import { imageLauncher, tsxLauncher } from './build.js';
 import { renderReport } from './report.js';
+import { HISTORY_FILE_NAME, appendHistory, historyEntry, readHistory } from './result-history.js';
 import {
   SCHEMA_VERSION,
   evaluate,
@@ -24,6 +26,7 @@ import {
 } from './result.js';
 import { FAN_OUT_META, HOOK_META, eventFanOut, hookOverhead } from './scenarios/lifecycle.js';
 import { GRPC_META, grpcHook } from './scenarios/grpc.js';
+import { INVOKE_META, invokeThroughput } from './scenarios/invoke.js';
 import { SOAK_META, soak } from './scenarios/soak.js';
 import { GET_META, LIST_META, restReads } from './scenarios/rest.js';
 import {
@@ -47,6 +50,7 @@ import { startStack } from './stack.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_DIR = path.join(here, 'results');
+const HISTORY_FILE = path.join(RESULTS_DIR, HISTORY_FILE_NAME);
 const runFile = promisify(execFile);
 
 interface Options {
@@ -57,6 +61,8 @@ interface Options {
   tsx: boolean;
   /** Run the soak alone; its result goes to soak-*.json, not latest.json. */
   soakOnly: boolean;
+  /** Run only these scenarios (ids of ONLY_SCENARIOS); the result goes to only-*.json, nowhere else. */
+  only?: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -67,12 +73,19 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--report-only') options.reportOnly = true;
     else if (arg === '--tsx') options.tsx = true;
     else if (arg === '--soak-only') options.soakOnly = true;
-    else if (arg === '--reuse-env') options.reuseEnvFile = ENV_FILE;
+    else if (arg.startsWith('--only=')) {
+      options.only = arg.slice('--only='.length).split(',');
+      const unknown = options.only.filter((id) => !(id in ONLY_SCENARIOS));
+      if (unknown.length > 0 || options.only.length === 0)
+        throw new Error(
+          `--only takes ${Object.keys(ONLY_SCENARIOS).join(', ')} (comma-separated); got ${unknown.join(', ')}`,
+        );
+    } else if (arg === '--reuse-env') options.reuseEnvFile = ENV_FILE;
     else if (arg.startsWith('--reuse-env='))
       options.reuseEnvFile = path.resolve(arg.slice('--reuse-env='.length));
     else
       throw new Error(
-        `unknown option ${arg} (known: --quick, --reuse-env[=FILE], --tsx, --profile, --report-only, --soak-only)`,
+        `unknown option ${arg} (known: --quick, --reuse-env[=FILE], --tsx, --profile, --report-only, --soak-only, --only=IDS)`,
       );
   }
   return options;
@@ -141,6 +154,32 @@ async function runSoak(ctx: BenchContext): Promise<ScenarioResult[]> {
   return results;
 }
 
+/**
+ * Scenarios that need no state left by another one, runnable alone with `--only=id,…` to measure a
+ * change quickly; such a partial run is written to only-*.json and never to latest.json, the
+ * history or the report.
+ */
+const ONLY_SCENARIOS: Record<
+  string,
+  { meta: ScenarioMeta; run: (ctx: BenchContext) => Promise<ScenarioSamples> }
+> = {
+  [HOOK_META.id]: { meta: HOOK_META, run: hookOverhead },
+  [FAN_OUT_META.id]: { meta: FAN_OUT_META, run: eventFanOut },
+  [INVOKE_META.id]: { meta: INVOKE_META, run: invokeThroughput },
+  [GRPC_META.id]: { meta: GRPC_META, run: grpcHook },
+};
+
+async function runOnly(ctx: BenchContext, ids: string[]): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  for (const id of ids) {
+    const scenario = ONLY_SCENARIOS[id];
+    if (scenario === undefined) continue;
+    log(`[bench] ${id} (alone)`);
+    await attempt(scenario.meta, results, async () => record(results, await scenario.run(ctx)));
+  }
+  return results;
+}
+
 async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   const { sizes } = ctx;
@@ -177,6 +216,9 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   log('[bench] event fan-out');
   await attempt(FAN_OUT_META, results, async () => record(results, await eventFanOut(ctx)));
 
+  log('[bench] workflow client /invoke throughput');
+  await attempt(INVOKE_META, results, async () => record(results, await invokeThroughput(ctx)));
+
   for (let run = 2; run <= sizes.reconcile.runs && first !== undefined; run++) {
     log(`[bench] reconcile throughput, run ${run}`);
     const r = await attempt(RECONCILE_META, results, () => reconcileRun(ctx, run));
@@ -202,6 +244,7 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     HOOK_META.id,
     GRPC_META.id,
     FAN_OUT_META.id,
+    INVOKE_META.id,
     RECONCILE_META.id,
     GET_META.id,
     LIST_META.id,
@@ -222,7 +265,7 @@ async function main(): Promise<void> {
   const latestPath = path.join(RESULTS_DIR, 'latest.json');
   if (options.reportOnly) {
     const result = JSON.parse(await readFile(latestPath, 'utf8')) as BenchResult;
-    await renderReport(result, here);
+    await renderReport(result, here, await readHistory(HISTORY_FILE));
     log(`[bench] rendered ${path.join(here, 'REPORT.md')} from ${latestPath}`);
     return;
   }
@@ -256,7 +299,9 @@ async function main(): Promise<void> {
     };
     scenarios = options.soakOnly
       ? await runSoak({ stack, sizes, log })
-      : await runScenarios({ stack, sizes, log });
+      : options.only !== undefined
+        ? await runOnly({ stack, sizes, log }, options.only)
+        : await runScenarios({ stack, sizes, log });
   } finally {
     log('[bench] stopping the stack');
     await stack.stop();
@@ -273,14 +318,20 @@ async function main(): Promise<void> {
     scenarios,
   };
   const text = JSON.stringify(result, null, 2) + '\n';
+  const prefix = options.soakOnly ? 'soak-' : options.only !== undefined ? 'only-' : '';
   const stamped = path.join(
     RESULTS_DIR,
-    `${options.soakOnly ? 'soak-' : ''}${startedAt
+    `${prefix}${startedAt
       .toISOString()
       .replace(/:/g, '-')
       .replace(/\.\d+Z$/, 'Z')}.json`,
   );
   await writeFile(stamped, text);
+  if (options.only !== undefined) {
+    log(`[bench] wrote ${stamped} (a partial run: latest.json, the history and the report unchanged)`);
+    return;
+  }
+  await appendHistory(HISTORY_FILE, historyEntry(result));
   if (options.soakOnly) {
     // A soak alone is not a full result: latest.json and REPORT.md keep the last complete run.
     const soakLatest = path.join(RESULTS_DIR, `soak-latest-${result.mode}.json`);
@@ -289,9 +340,9 @@ async function main(): Promise<void> {
     return;
   }
   await writeFile(latestPath, text);
-  await renderReport(result, here);
+  await renderReport(result, here, await readHistory(HISTORY_FILE));
   log(
-    `[bench] wrote ${stamped}, ${latestPath} and ${path.join(here, 'REPORT.md')} in ${result.durationSeconds} s`,
+    `[bench] wrote ${stamped}, ${latestPath}, ${path.join(here, 'REPORT.md')} and a line of ${HISTORY_FILE} in ${result.durationSeconds} s`,
   );
 }
 

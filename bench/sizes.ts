@@ -7,6 +7,8 @@ export interface Sizes {
   fanOut: { intents: number; warmup: number; samples: number };
   reconcile: { intents: number; warmupIntents: number; runs: number; concurrency: number; timeoutMs: number };
   rest: { connections: number; warmupSeconds: number; seconds: number };
+  /** Workflow client /invoke vs. direct starts: alternating rounds of `seconds` per side. */
+  invoke: { connections: number; warmupSeconds: number; seconds: number; rounds: number };
   memory: { small: number; large: number; nominalLarge: number; readings: number; settleMaxMs: number };
   startup: { warmup: number; samples: number; emptySamples: number };
   /** Soak: how long, over how many event DIGs, churn population, sampling, windows per side. */
@@ -18,6 +20,7 @@ export const FULL: Sizes = {
   fanOut: { intents: 50, warmup: 1, samples: 10 },
   reconcile: { intents: 1000, warmupIntents: 200, runs: 3, concurrency: 4, timeoutMs: 600_000 },
   rest: { connections: 16, warmupSeconds: 3, seconds: 15 },
+  invoke: { connections: 16, warmupSeconds: 2, seconds: 5, rounds: 3 },
   memory: { small: 1000, large: 10_000, nominalLarge: 10_000, readings: 5, settleMaxMs: 60_000 },
   startup: { warmup: 1, samples: 10, emptySamples: 3 },
   soak: { durationMs: 30 * 60_000, digs: 8, churnIntents: 50, sampleEveryMs: 10_000, windows: 6 },
@@ -28,6 +31,7 @@ export const QUICK: Sizes = {
   fanOut: { intents: 50, warmup: 1, samples: 3 },
   reconcile: { intents: 1000, warmupIntents: 200, runs: 2, concurrency: 4, timeoutMs: 300_000 },
   rest: { connections: 16, warmupSeconds: 1, seconds: 4 },
+  invoke: { connections: 16, warmupSeconds: 1, seconds: 3, rounds: 2 },
   memory: { small: 1000, large: 3000, nominalLarge: 10_000, readings: 5, settleMaxMs: 40_000 },
   startup: { warmup: 1, samples: 3, emptySamples: 2 },
   soak: { durationMs: 3 * 60_000, digs: 4, churnIntents: 20, sampleEveryMs: 5_000, windows: 3 },

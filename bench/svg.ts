@@ -143,3 +143,81 @@ export function scenarioChart(r: ScenarioResult): string {
   );
   return out.join('\n') + '\n';
 }
+
+/** What a history chart draws: a scenario's judged figure per run, and its target. */
+export interface HistorySeries {
+  title: string;
+  /** "×" for ratio targets, else the scenario's unit. */
+  unit: string;
+  target: { value: number; text: string };
+  points: Array<{ commit: string; mode: 'quick' | 'full'; date: string; figure: number; pass: boolean }>;
+}
+
+const HISTORY_HEIGHT = 230;
+const HISTORY_TOP = 44;
+const HISTORY_BOTTOM = 62;
+
+/**
+ * A scenario's judged figure over the runs in the history, oldest left: one dot per run (filled for
+ * full runs, hollow for quick ones; green when it met the target, red when not), joined by a line,
+ * with the target as a dashed line and each run's commit under its dot.
+ */
+export function historyChart(s: HistorySeries): string {
+  const unitText = s.unit === '×' ? '×' : ` ${s.unit}`;
+  const fmt = (v: number): string =>
+    s.unit === '×' ? `${v.toFixed(2)}×` : formatValue(v, s.unit).replace(` ${s.unit}`, unitText);
+  const max = Math.max(s.target.value, ...s.points.map((p) => p.figure), 1e-9);
+  const ticks = niceTicks(max * 1.1);
+  const axisMax = ticks[ticks.length - 1] ?? max;
+  const plotHeight = HISTORY_HEIGHT - HISTORY_TOP - HISTORY_BOTTOM;
+  const plotWidth = WIDTH - LEFT - RIGHT;
+  const y = (v: number): number => HISTORY_TOP + plotHeight - (v / axisMax) * plotHeight;
+  const n = s.points.length;
+  const x = (i: number): number => LEFT + (n <= 1 ? plotWidth / 2 : (i / (n - 1)) * plotWidth);
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HISTORY_HEIGHT}" viewBox="0 0 ${WIDTH} ${HISTORY_HEIGHT}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+    `<rect width="${WIDTH}" height="${HISTORY_HEIGHT}" fill="#fff"/>`,
+    `<text x="10" y="20" font-size="14" font-weight="bold">${escapeXml(s.title)} — over commits</text>`,
+  ];
+  for (const t of ticks) {
+    const ty = y(t).toFixed(1);
+    out.push(
+      `<line x1="${LEFT}" y1="${ty}" x2="${WIDTH - RIGHT}" y2="${ty}" stroke="#e3e3e3"/>`,
+      `<text x="${LEFT - 8}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" fill="#555">${escapeXml(s.unit === '×' ? `${String(Number(t.toPrecision(6)))}×` : formatTick(t, s.unit))}</text>`,
+    );
+  }
+  const ty = y(s.target.value).toFixed(1);
+  out.push(
+    `<line x1="${LEFT}" y1="${ty}" x2="${WIDTH - RIGHT}" y2="${ty}" stroke="${COLORS.target}" stroke-width="1.5" stroke-dasharray="6 4"/>`,
+    `<text x="${WIDTH - RIGHT}" y="${(y(s.target.value) - 5).toFixed(1)}" text-anchor="end" fill="${COLORS.target}" font-size="11" ${HALO}>target ${escapeXml(s.target.text)}</text>`,
+  );
+  if (n === 0) {
+    out.push(
+      `<text x="${LEFT + plotWidth / 2}" y="${HISTORY_TOP + plotHeight / 2}" text-anchor="middle" fill="#555">no runs recorded yet</text>`,
+    );
+  }
+  if (n > 1) {
+    const path = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.figure).toFixed(1)}`);
+    out.push(`<path d="${path.join(' ')}" fill="none" stroke="${COLORS.measured}" stroke-width="1.5"/>`);
+  }
+  s.points.forEach((p, i) => {
+    const color = p.pass ? COLORS.pass : COLORS.fail;
+    const cx = x(i).toFixed(1);
+    const cy = y(p.figure).toFixed(1);
+    out.push(
+      `<circle cx="${cx}" cy="${cy}" r="4" fill="${p.mode === 'full' ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${escapeXml(`${p.commit} (${p.mode}, ${p.date}): ${fmt(p.figure)}`)}</title></circle>`,
+      `<text x="${cx}" y="${HISTORY_TOP + plotHeight + 16}" text-anchor="end" fill="#333" font-size="10" transform="rotate(-30 ${cx} ${HISTORY_TOP + plotHeight + 16})">${escapeXml(p.commit.slice(0, 12))}</text>`,
+    );
+  });
+  const last = s.points[n - 1];
+  if (last !== undefined) {
+    out.push(
+      `<text x="10" y="${HISTORY_HEIGHT - 8}" fill="${last.pass ? COLORS.pass : COLORS.fail}" font-weight="bold">${escapeXml(`latest ${fmt(last.figure)} (${last.commit}, ${last.mode})`)}</text>`,
+    );
+  }
+  out.push(
+    `<text x="${WIDTH - RIGHT}" y="${HISTORY_HEIGHT - 8}" text-anchor="end" fill="#555" font-size="11">● full run  ○ quick run</text>`,
+    '</svg>',
+  );
+  return out.join('\n') + '\n';
+}

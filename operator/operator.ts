@@ -114,7 +114,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       deletionGraceMs: config.deletionGraceMs,
       now: () => new Date(),
     }),
-    observer: new Observer(temporal, config.invoke.allowedEndpoints),
+    observer: new Observer(temporal, config.invoke.allowedEndpoints, watcher),
     executor: new Executor({
       store,
       temporal,
@@ -153,10 +153,10 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
     if (config.intentGauge) observeEmcoIntent(metrics, obj);
     ctl.onChange(obj);
   });
-  informer.on('update', (obj) => {
+  informer.on('update', (obj, old) => {
     store.onUpsert(obj);
     if (config.intentGauge) observeEmcoIntent(metrics, obj);
-    ctl.onChange(obj);
+    ctl.onChange(obj, old);
   });
   informer.on('delete', (obj) => {
     store.onDelete(obj);

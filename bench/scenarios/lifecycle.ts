@@ -30,7 +30,7 @@ export const HOOK_META: ScenarioMeta = {
   title: 'Hook overhead: one blocking noop intent, end to end',
   unit: 'ms',
   better: 'lower',
-  target: { kind: 'ratio-max', value: 1.5, text: 'median ≤ 1.5× baseline' },
+  target: { kind: 'ratio-max', value: 1.2, text: 'median ≤ 1.2× baseline' },
   parameters: { intents: 1, workflow: 'noop', blocking: true },
 };
 
@@ -39,7 +39,7 @@ export const FAN_OUT_META: ScenarioMeta = {
   title: 'Event fan-out: one event with 50 blocking noop intents',
   unit: 'ms',
   better: 'lower',
-  target: { kind: 'ratio-max', value: 1.5, text: 'median ≤ 1.5× baseline' },
+  target: { kind: 'ratio-max', value: 1.1, text: 'median ≤ 1.1× baseline' },
   parameters: { intents: 50, workflow: 'noop', blocking: true },
 };
 

@@ -1,6 +1,9 @@
 // Owns the control loop: informer events enqueue keys, the work queue
 // runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
-// only while this process leads.
+// only while this process leads. An update that changed only what the reconciler itself writes (the
+// status, its finalizer) queues nothing: the reconcile that wrote it already planned from it and
+// requeues itself when work is left.
+import { FINALIZER } from '../../common/domain/annotations.js';
 import { objectKey } from '../../common/domain/keys.js';
 import type { Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
@@ -19,14 +22,43 @@ export interface ControllerDeps {
   resyncMs: number;
 }
 
+function sameRecord(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a?.[k] === b?.[k]);
+}
+
+function otherFinalizers(obj: TemporalActionIntent): string {
+  return (obj.metadata.finalizers ?? []).filter((f) => f !== FINALIZER).join('\n');
+}
+
+/**
+ * Whether an update changed what a reconcile reads: the spec (its generation), the annotations (run
+ * requests), deletion, the object's identity, or another controller's finalizers. A change of the
+ * status or of the operator's own finalizer alone is what the reconciler writes.
+ */
+export function inputChanged(old: TemporalActionIntent, obj: TemporalActionIntent): boolean {
+  const a = old.metadata;
+  const b = obj.metadata;
+  return (
+    a.uid !== b.uid ||
+    a.generation !== b.generation ||
+    String(a.deletionTimestamp) !== String(b.deletionTimestamp) ||
+    !sameRecord(a.annotations, b.annotations) ||
+    otherFinalizers(old) !== otherFinalizers(obj)
+  );
+}
+
 export class Controller {
   private queue: WorkQueue | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ControllerDeps) {}
 
-  /** Cache event hook: enqueues only while leading. */
-  onChange(obj: TemporalActionIntent): void {
+  /** Cache event hook (`old`: the object an update replaced): enqueues only while leading. */
+  onChange(obj: TemporalActionIntent, old?: TemporalActionIntent): void {
+    if (old !== undefined && !inputChanged(old, obj)) return;
     this.queue?.add(objectKey(obj));
   }
 

@@ -19,7 +19,7 @@ import {
   updateRun,
   type RunPlan,
 } from './run-status.js';
-import type { Action, Observation, PlannerConfig, SeenWorkflow, Step } from './step.js';
+import type { Action, Observation, PlannerConfig, SeenWorkflow, Step, WatchedCompletion } from './step.js';
 
 /** How often a followed run is re-checked even without news (a watch is the main signal). */
 export const FOLLOW_RESYNC_MS = 60_000;
@@ -262,11 +262,22 @@ function followDelay(ctx: Context, run: Run): number {
   return Math.max(50, Math.min(FOLLOW_RESYNC_MS, untilDeadline));
 }
 
+/**
+ * The completion the run watcher saw, as Temporal's view of the run, when it is the completion of
+ * this very run (the workflow and run ids recorded when it was started or attached); otherwise
+ * undefined. The watched run is the recorded one, so it carries this run's id.
+ */
+function watchedSeen(completed: WatchedCompletion | undefined, run: Run): SeenWorkflow | undefined {
+  if (completed === undefined || run.runId === undefined) return undefined;
+  if (completed.workflowId !== run.workflowId || completed.runId !== run.runId) return undefined;
+  return { runId: completed.runId, status: 'COMPLETED', closeTime: completed.seenAt, tacRunId: run.id };
+}
+
 /** A Running run: closed, continued as new, past its deadline, gone, or still going. */
 function planRunning(ctx: Context, status: TaiStatus, run: Run): RunStep {
   const { observed } = ctx;
   const workflowId = run.workflowId ?? '';
-  const seen = observed.workflow;
+  const seen = observed.workflow !== undefined ? observed.workflow : watchedSeen(observed.completed, run);
   if (seen === undefined) return { status, actions: [], requeueAfterMs: followDelay(ctx, run) };
   if (seen === null) {
     const message = `workflow ${workflowId} (run ${run.runId ?? 'latest'}) not found on Temporal`;

@@ -75,7 +75,12 @@ export class Reconciler {
       this.logTransition(done.intent, step, log);
       done = await this.deps.executor.execute(key, done.intent, step, log);
     }
-    if (activeRun(done.intent.status) === undefined) await this.deps.finalizer.release(done.intent);
+    if (activeRun(done.intent.status) === undefined) {
+      await this.deps.finalizer.release(done.intent);
+      // Another run was requested meanwhile (e.g. a manual re-run behind a lifecycle run): the
+      // update this write caused queues nothing (see Controller.onChange), so look again now.
+      if (nextRun(done.intent, this.now()) !== undefined) return { requeueAfterMs: 0 };
+    }
     return step.requeueAfterMs !== undefined ? { requeueAfterMs: step.requeueAfterMs } : undefined;
   }
 

@@ -1,10 +1,13 @@
 // Owns the long polls that tell the controller a followed workflow has closed: one background wait
 // per intent, which re-queues the intent when the run closes (or the wait runs out), so following
 // a run costs no polling loop over all objects. A wait that fails (Temporal unreachable) re-queues
-// only after a per-intent exponential backoff, so an outage never turns into a hot loop.
+// only after a per-intent exponential backoff, so an outage never turns into a hot loop. A run whose
+// result the long poll returned is remembered as completed until the intent's reconcile has recorded
+// it (forget), so that reconcile does not ask Temporal again what the poll already answered.
 import { errorFields, type Logger } from '../../common/log.js';
 import type { WorkflowPort, WorkflowRef } from '../temporal/temporal-gateway.js';
 import { setLongTimeout } from '../../common/long-timer.js';
+import type { WatchedCompletion } from './step.js';
 
 /** A long poll never outlives this; the reconciler re-arms it. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -16,6 +19,8 @@ export interface RunWatcherOptions {
   maxFailureBackoffMs?: number;
   /** Timer source (tests pass a fake clock's); returns a cancel function. */
   setTimer?: (fn: () => void, delayMs: number) => () => void;
+  /** Clock for when a completion was seen (tests pass a fake clock's). */
+  now?: () => Date;
 }
 
 interface Watch {
@@ -32,10 +37,13 @@ export class RunWatcher {
   private readonly watches = new Map<string, Watch>();
   /** Consecutive failed waits per intent key (reset by a wait that returns). */
   private readonly failures = new Map<string, number>();
+  /** Runs seen completed, per intent key, until the intent's run is forgotten or watched anew. */
+  private readonly completions = new Map<string, WatchedCompletion>();
   private stopped = false;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly setTimer: (fn: () => void, delayMs: number) => () => void;
+  private readonly now: () => Date;
 
   constructor(
     private readonly temporal: Pick<WorkflowPort, 'waitForResult'>,
@@ -46,6 +54,7 @@ export class RunWatcher {
     this.backoffMs = options.failureBackoffMs ?? 1000;
     this.maxBackoffMs = options.maxFailureBackoffMs ?? 60_000;
     this.setTimer = options.setTimer ?? realTimer;
+    this.now = options.now ?? (() => new Date());
   }
 
   /** Starts waiting on `ref` for `key`, unless the same run is already watched. */
@@ -55,11 +64,19 @@ export class RunWatcher {
     if (current !== undefined && current.ref.workflowId === ref.workflowId && current.ref.runId === ref.runId)
       return;
     this.cancel(current);
+    const seen = this.completions.get(key);
+    if (seen !== undefined && !sameRun(seen, ref)) this.completions.delete(key);
     const watch: Watch = { ref, abort: new AbortController() };
     this.watches.set(key, watch);
     this.temporal.waitForResult(ref, MAX_WAIT_MS, watch.abort.signal).then(
-      () => {
+      (result) => {
         this.failures.delete(key);
+        // Only a completion of a known run is handed over; any other close is described as before.
+        if (result.done && result.status === 'COMPLETED' && ref.runId !== undefined && ref.runId !== '') {
+          if (!watch.abort.signal.aborted && !this.stopped) {
+            this.completions.set(key, { workflowId: ref.workflowId, runId: ref.runId, seenAt: this.now() });
+          }
+        }
         this.done(key, watch, 0);
       },
       (err: unknown) => {
@@ -93,10 +110,17 @@ export class RunWatcher {
     watch?.cancelRetry?.();
   }
 
+  /** The completion of `ref` the long poll saw for `key`, if it saw one (no Temporal call). */
+  completed(key: string, ref: WorkflowRef): WatchedCompletion | undefined {
+    const seen = this.completions.get(key);
+    return seen !== undefined && sameRun(seen, ref) ? seen : undefined;
+  }
+
   forget(key: string): void {
     this.cancel(this.watches.get(key));
     this.watches.delete(key);
     this.failures.delete(key);
+    this.completions.delete(key);
   }
 
   size(): number {
@@ -113,5 +137,10 @@ export class RunWatcher {
     for (const w of this.watches.values()) this.cancel(w);
     this.watches.clear();
     this.failures.clear();
+    this.completions.clear();
   }
+}
+
+function sameRun(seen: WatchedCompletion, ref: WorkflowRef): boolean {
+  return seen.workflowId === ref.workflowId && seen.runId === ref.runId;
 }

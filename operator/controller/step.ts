@@ -17,6 +17,18 @@ export interface SeenWorkflow {
   failureMessage?: string;
 }
 
+/**
+ * A run the run watcher saw complete: its long poll returned the workflow's result, so the reconcile
+ * that follows needs no describe. Only completions are handed over: a run that closed any other way
+ * is described, and its failure read from its close event, as before.
+ */
+export interface WatchedCompletion {
+  workflowId: string;
+  runId: string;
+  /** When the watcher saw the result (the SDK's result does not carry Temporal's close time). */
+  seenAt: Date;
+}
+
 export interface Observation {
   now: Date;
   /** The active run's workflow: absent = not asked, null = Temporal has no such workflow (or run). */
@@ -25,6 +37,8 @@ export interface Observation {
   latest?: SeenWorkflow | null;
   /** The workflow client's answer to the invoke made in this reconcile. */
   invoke?: InvokeResult;
+  /** The Running run's completion, as the run watcher saw it (Temporal was not asked again). */
+  completed?: WatchedCompletion;
 }
 
 /** A Kubernetes Event about a run (reason and message as `kubectl describe` shows them). */

@@ -6,7 +6,7 @@ import { Executor } from '../../../../operator/controller/executor.js';
 import { Finalizer } from '../../../../operator/controller/finalizer.js';
 import { Observer } from '../../../../operator/controller/observer.js';
 import { Reconciler } from '../../../../operator/controller/reconciler.js';
-import type { PlannerConfig } from '../../../../operator/controller/step.js';
+import type { PlannerConfig, WatchedCompletion } from '../../../../operator/controller/step.js';
 import type { EventSink, EventType } from '../../../../operator/kube/event-recorder.js';
 import type { InvokeResult, InvokeTarget } from '../../../../operator/runs/invoke.js';
 import type {
@@ -108,11 +108,23 @@ export class FakeEvents implements EventSink {
 
 export class FakeWatcher {
   readonly watched = new Map<string, WorkflowRef>();
+  /** Completions the (fake) long polls saw; a test sets them with `sawComplete`. */
+  readonly completions = new Map<string, WatchedCompletion>();
   watch(key: string, ref: WorkflowRef): void {
     this.watched.set(key, ref);
   }
   forget(key: string): void {
     this.watched.delete(key);
+    this.completions.delete(key);
+  }
+  sawComplete(key: string, seenAt: Date): void {
+    const ref = this.watched.get(key);
+    if (ref?.runId === undefined) throw new Error(`no watch of a known run for ${key}`);
+    this.completions.set(key, { workflowId: ref.workflowId, runId: ref.runId, seenAt });
+  }
+  completed(key: string, ref: WorkflowRef): WatchedCompletion | undefined {
+    const seen = this.completions.get(key);
+    return seen?.workflowId === ref.workflowId && seen.runId === ref.runId ? seen : undefined;
   }
 }
 
@@ -161,7 +173,7 @@ export function harness(
       deletionGraceMs: options.deletionGraceMs ?? 10_000,
       now,
     }),
-    observer: new Observer(temporal, []),
+    observer: new Observer(temporal, [], watcher),
     executor: new Executor({ store, temporal, invoker, events, watcher }),
     watcher,
     planner: { ...PLANNER, ...options.planner },

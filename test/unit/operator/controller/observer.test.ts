@@ -51,4 +51,30 @@ describe('Observer', () => {
     await new Observer(temporal, []).observe(withRun({ runId: 'r1' }), now);
     expect(temporal.calls).to.deep.equal(['describe wf']);
   });
+
+  it('takes the completion the run watcher saw instead of describing the run', async () => {
+    const temporal = new FakeTemporal(() => now);
+    temporal.start('wf', 'ev1', 'r1');
+    const seenAt = new Date('2026-11-26T11:59:59Z');
+    const asked: string[] = [];
+    const watched = {
+      completed(key: string, ref: { workflowId: string; runId?: string }) {
+        asked.push(`${key} ${ref.workflowId}/${ref.runId ?? ''}`);
+        return ref.runId === 'r1' ? { workflowId: 'wf', runId: 'r1', seenAt } : undefined;
+      },
+    };
+    const observer = new Observer(temporal, [], watched);
+    const obj = withRun({ runId: 'r1' });
+    expect(await observer.observe(obj, now)).to.deep.equal({
+      now,
+      completed: { workflowId: 'wf', runId: 'r1', seenAt },
+    });
+    expect(temporal.calls).to.deep.equal([]);
+    expect(asked).to.deep.equal([`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''} wf/r1`]);
+    // Another run, a Pending run, a run without its run id: Temporal is asked as before.
+    await observer.observe(withRun({ runId: 'r2' }), now);
+    await observer.observe(withRun({ phase: 'Pending' }), now);
+    await observer.observe(withRun({}), now);
+    expect(temporal.calls).to.deep.equal(['describe wf', 'describe wf', 'describe wf']);
+  });
 });

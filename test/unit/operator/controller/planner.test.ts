@@ -336,6 +336,35 @@ const rows: Row[] = [
     check: (s) => expect(s.status.lastRun?.endTime).to.equal(at(12).toISOString()),
   },
   {
+    name: 'Running, the run watcher saw it complete: Succeeded when it was seen, Temporal not asked again',
+    intent: intentWith(run('Running')),
+    observed: { now: at(20), completed: { workflowId: WF, runId: 'r1', seenAt: at(12) } },
+    phase: 'Succeeded',
+    actions: ['forget', 'event'],
+    event: 'RunSucceeded',
+    check: (s) => expect(s.status.lastRun?.endTime).to.equal(at(12).toISOString()),
+  },
+  {
+    name: 'Running, a completion the watcher saw of another run: not this run, followed as before',
+    intent: intentWith(run('Running')),
+    observed: { now: at(20), completed: { workflowId: WF, runId: 'r0', seenAt: at(12) } },
+    phase: 'Running',
+    actions: [],
+    requeue: 40_050,
+  },
+  {
+    name: 'Running, what Temporal shows wins over a completion the watcher saw',
+    intent: intentWith(run('Running')),
+    observed: {
+      now: at(20),
+      workflow: seen('FAILED', { closeTime: at(11), failureMessage: 'boom (Error)' }),
+      completed: { workflowId: WF, runId: 'r1', seenAt: at(12) },
+    },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+  },
+  {
     name: 'Running, failed: Failed with Temporal failure message',
     intent: intentWith(run('Running')),
     observed: {

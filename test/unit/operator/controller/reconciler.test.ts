@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import {
   ANNOTATION_RUN_REQUEST,
+  ANNOTATION_RUN_REQUESTED_AT,
   ANNOTATION_SKIP_CLEANUP,
   FINALIZER,
 } from '../../../../common/domain/annotations.js';
@@ -153,6 +154,45 @@ describe('Reconciler', () => {
       failureMessage: 'activity failed: boom (ApplicationFailure)',
     });
     expect(h.watcher.watched.has(h.key)).to.equal(false);
+  });
+
+  it('records a completion the run watcher saw without asking Temporal again, then forgets it', async () => {
+    const h = harness(requested());
+    h.invoker.answer = () => {
+      h.temporal.start(WF, 'ev1');
+      return { outcome: 'started', workflowId: WF, runId: 'r1' };
+    };
+    await h.reconciler.reconcile(h.key);
+    expect(h.current()?.status?.lastRun?.phase).to.equal('Running');
+    h.temporal.close(WF, 'COMPLETED');
+    h.clock.t += 40;
+    h.watcher.sawComplete(h.key, new Date(h.clock.t));
+    h.clock.t += 5;
+    h.temporal.calls.length = 0;
+    await h.reconciler.reconcile(h.key);
+    expect(h.temporal.calls).to.deep.equal([]);
+    expect(h.current()?.status?.lastRun).to.deep.include({
+      phase: 'Succeeded',
+      endTime: new Date(Date.parse(START) + 40).toISOString(),
+    });
+    expect(h.watcher.completions.size).to.equal(0);
+    expect(h.events.recorded.map((e) => e.reason)).to.deep.equal(['RunStarted', 'RunSucceeded']);
+  });
+
+  it('looks again at once when a run ends with another run requested (its own write queues nothing)', async () => {
+    const obj = running();
+    obj.metadata.annotations = { ...obj.metadata.annotations, [ANNOTATION_RUN_REQUESTED_AT]: 'again' };
+    const h = harness(obj);
+    h.temporal.start(WF, 'ev1');
+    h.temporal.close(WF, 'COMPLETED');
+    expect(await h.reconciler.reconcile(h.key)).to.deep.equal({ requeueAfterMs: 0 });
+    expect(h.current()?.status?.lastRun?.phase).to.equal('Succeeded');
+    await h.reconciler.reconcile(h.key);
+    expect(h.current()?.status?.lastRun).to.deep.include({
+      phase: 'Running',
+      trigger: { type: 'Manual', hookType: 'pre-install' },
+    });
+    expect(h.invoker.calls).to.have.length(1);
   });
 
   it('adds the finalizer before the first run, in the same pass', async () => {

@@ -100,4 +100,51 @@ describe('RunWatcher', () => {
     await settle();
     expect(enqueued).to.deep.equal([]);
   });
+
+  it('hands over a completion its long poll saw, until the run is forgotten or another run is watched', async () => {
+    const temporal = fakeTemporal();
+    const seenAt = new Date('2026-11-26T12:00:05Z');
+    const enqueued: string[] = [];
+    const watcher = new RunWatcher(temporal, (k) => enqueued.push(k), recordingLogger().logger, {
+      now: () => seenAt,
+    });
+    watcher.watch('ns/a', ref);
+    expect(watcher.completed('ns/a', ref)).to.equal(undefined);
+    temporal.waits[0]?.resolve({ done: true, status: 'COMPLETED', result: null });
+    await settle();
+    expect(enqueued).to.deep.equal(['ns/a']);
+    expect(watcher.completed('ns/a', ref)).to.deep.equal({ workflowId: 'wf', runId: 'r1', seenAt });
+    expect(watcher.completed('ns/a', { workflowId: 'wf', runId: 'r0' })).to.equal(undefined);
+    expect(watcher.completed('ns/b', ref)).to.equal(undefined);
+    watcher.watch('ns/a', ref); // the same run again (a conflict retried): still known
+    expect(watcher.completed('ns/a', ref)).to.not.equal(undefined);
+    watcher.watch('ns/a', { workflowId: 'wf', runId: 'r2' });
+    expect(watcher.completed('ns/a', ref)).to.equal(undefined);
+    watcher.forget('ns/a');
+    watcher.watch('ns/a', ref);
+    temporal.waits.at(-1)?.resolve({ done: true, status: 'COMPLETED' });
+    await settle();
+    watcher.forget('ns/a');
+    expect(watcher.completed('ns/a', ref)).to.equal(undefined);
+  });
+
+  it('hands over no close other than a completion, none of an unknown run id, none after forget', async () => {
+    const temporal = fakeTemporal();
+    const watcher = new RunWatcher(temporal, () => undefined, recordingLogger().logger);
+    watcher.watch('ns/failed', ref);
+    temporal.waits[0]?.resolve({ done: true, status: 'FAILED', failureMessage: 'boom' });
+    watcher.watch('ns/timeout', ref);
+    temporal.waits[1]?.resolve({ done: false });
+    const latest = { workflowId: 'wf' };
+    watcher.watch('ns/latest', latest);
+    temporal.waits[2]?.resolve({ done: true, status: 'COMPLETED' });
+    watcher.watch('ns/forgotten', ref);
+    watcher.forget('ns/forgotten');
+    temporal.waits[3]?.resolve({ done: true, status: 'COMPLETED' });
+    await settle();
+    expect(watcher.completed('ns/failed', ref)).to.equal(undefined);
+    expect(watcher.completed('ns/timeout', ref)).to.equal(undefined);
+    expect(watcher.completed('ns/latest', latest)).to.equal(undefined);
+    expect(watcher.completed('ns/forgotten', ref)).to.equal(undefined);
+  });
 });
