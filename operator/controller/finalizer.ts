@@ -1,7 +1,8 @@
 // Owns the intent's finalizer: on only while a run may be in flight (added before a run starts,
 // removed once it has ended), and on deletion the run still in flight
 // is cancelled, given `deletionGraceMs` to close, then terminated (or let go when Temporal cannot be
-// reached after the grace), before the finalizer is removed. The skip-cleanup annotation lets the
+// reached after the grace), before the finalizer is removed; a workflow that does not carry the
+// run's id (someone else's) is never stopped. The skip-cleanup annotation lets the
 // intent go at once.
 import { ANNOTATION_SKIP_CLEANUP, FINALIZER } from '../../common/domain/annotations.js';
 import { activeRun } from '../../common/domain/runs.js';
@@ -15,6 +16,7 @@ import {
   type WorkflowPort,
   type WorkflowRef,
 } from '../temporal/temporal-gateway.js';
+import { carriedRunId } from './observer.js';
 import type { RunWatcher } from './run-watcher.js';
 import type { ReconcileResult } from './work-queue.js';
 
@@ -67,7 +69,7 @@ export class Finalizer {
       const ref = { workflowId: run.workflowId, ...(run.runId !== undefined ? { runId: run.runId } : {}) };
       const graceLeft =
         Date.parse(String(meta.deletionTimestamp)) + this.deps.deletionGraceMs - this.deps.now().getTime();
-      const waitMs = await this.stopRun(key, intent, ref, graceLeft, log);
+      const waitMs = await this.stopRun(key, intent, run.id, ref, graceLeft, log);
       if (waitMs !== undefined) return { requeueAfterMs: waitMs };
     }
     this.deps.watcher.forget(key);
@@ -85,6 +87,7 @@ export class Finalizer {
   private async stopRun(
     key: string,
     intent: TemporalActionIntent,
+    runId: string,
     ref: WorkflowRef,
     graceLeft: number,
     log: Logger,
@@ -92,6 +95,12 @@ export class Finalizer {
     try {
       const state = await this.deps.temporal.describe(ref);
       if (state === undefined || isClosed(state.status)) return undefined;
+      if ((await carriedRunId(this.deps.temporal, state)) !== runId) {
+        log.warn('The workflow of the deleted intent is not its run; left as it is', {
+          workflowId: ref.workflowId,
+        });
+        return undefined;
+      }
       if (graceLeft > 0) {
         await this.deps.temporal.cancel(ref);
         log.info('Cancelled run of deleted intent; waiting for it to close', { workflowId: ref.workflowId });
