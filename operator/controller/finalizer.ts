@@ -60,7 +60,12 @@ export class Finalizer {
   }
 
   /** A deleted intent: stop its run (bounded by the grace period), then let it go. */
-  async finalize(key: string, intent: TemporalActionIntent, log: Logger): Promise<ReconcileResult> {
+  async finalize(
+    key: string,
+    intent: TemporalActionIntent,
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<ReconcileResult> {
     const meta = intent.metadata;
     if (!(meta.finalizers ?? []).includes(FINALIZER)) return undefined;
     const run = activeRun(intent.status);
@@ -69,7 +74,7 @@ export class Finalizer {
       const ref = { workflowId: run.workflowId, ...(run.runId !== undefined ? { runId: run.runId } : {}) };
       const graceLeft =
         Date.parse(String(meta.deletionTimestamp)) + this.deps.deletionGraceMs - this.deps.now().getTime();
-      const waitMs = await this.stopRun(key, intent, run.id, ref, graceLeft, log);
+      const waitMs = await this.stopRun(key, intent, run.id, ref, graceLeft, log, signal);
       if (waitMs !== undefined) return { requeueAfterMs: waitMs };
     }
     this.deps.watcher.forget(key);
@@ -91,28 +96,31 @@ export class Finalizer {
     ref: WorkflowRef,
     graceLeft: number,
     log: Logger,
+    signal?: AbortSignal,
   ): Promise<number | undefined> {
     try {
-      const state = await this.deps.temporal.describe(ref);
+      const state = await this.deps.temporal.describe(ref, signal);
       if (state === undefined || isClosed(state.status)) return undefined;
-      if ((await carriedRunId(this.deps.temporal, state)) !== runId) {
+      if ((await carriedRunId(this.deps.temporal, state, signal)) !== runId) {
         log.warn('The workflow of the deleted intent is not its run; left as it is', {
           workflowId: ref.workflowId,
         });
         return undefined;
       }
       if (graceLeft > 0) {
-        await this.deps.temporal.cancel(ref);
+        signal?.throwIfAborted();
+        await this.deps.temporal.cancel(ref, signal);
         log.info('Cancelled run of deleted intent; waiting for it to close', { workflowId: ref.workflowId });
         this.deps.watcher.watch(key, ref);
         return Math.min(graceLeft + 50, CLEANUP_RECHECK_MS);
       }
-      await this.deps.temporal.terminate(ref, 'intent deleted; cancellation grace period passed');
+      signal?.throwIfAborted();
+      await this.deps.temporal.terminate(ref, 'intent deleted; cancellation grace period passed', [], signal);
       log.warn('Terminated run of deleted intent after the grace period', { workflowId: ref.workflowId });
       return undefined;
     } catch (err) {
       // Temporal unreachable must not hold deletion forever: after the grace period we let go.
-      if (graceLeft > 0) throw err;
+      if (graceLeft > 0 || signal?.aborted === true) throw err;
       log.warn('Could not stop the run of a deleted intent; removing the finalizer anyway', errorFields(err));
       await this.deps.events.record(
         intent,

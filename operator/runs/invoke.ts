@@ -65,9 +65,11 @@ export class Invoker {
     });
   }
 
-  async invoke(target: InvokeTarget, body: string): Promise<InvokeResult> {
+  /** `abort` (the leader's term) ends the call at once; the answer is then `unknown`. */
+  async invoke(target: InvokeTarget, body: string, abort?: AbortSignal): Promise<InvokeResult> {
     const url = invokeUrl(target, this.options.tlsCa !== undefined);
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = abort === undefined ? timeout : AbortSignal.any([timeout, abort]);
     try {
       const res = await request(url, {
         method: 'POST',
@@ -102,9 +104,12 @@ export class Invoker {
           message: `workflow client ${url} unreachable: ${describeNetworkError(err)}`,
         };
       }
-      const reason = signal.aborted
-        ? `no answer within ${this.options.timeoutMs} ms`
-        : `no answer: ${describeNetworkError(err)}`;
+      const reason =
+        abort?.aborted === true
+          ? 'no answer: the call was abandoned (leadership ended)'
+          : signal.aborted
+            ? `no answer within ${this.options.timeoutMs} ms`
+            : `no answer: ${describeNetworkError(err)}`;
       return { outcome: 'unknown', message: `workflow client ${url} gave ${reason}` };
     }
   }
