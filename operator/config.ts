@@ -14,7 +14,9 @@ import {
   temporalConnectionConfigFromEnv,
   type TemporalConnectionConfig,
 } from '../common/temporal/connection-config.js';
+import { DEFAULT_RECEIVE_TIMEOUTS } from '../common/http/server-timeouts.js';
 import type { LogLevel } from '../common/log.js';
+import { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from './temporal/temporal-gateway.js';
 import { trimTrailing } from '../common/text.js';
 
 export type TimeoutPolicy = 'cancel' | 'terminate';
@@ -33,8 +35,14 @@ export interface OperatorConfig {
     readonly auth: 'none' | 'kubernetes';
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
+    /** Time for a request's headers to arrive (408 and closed after). */
+    readonly headersTimeoutMs: number;
+    /** Time for a whole request, headers and body, to arrive (408 and closed after). */
+    readonly receiveTimeoutMs: number;
   };
   readonly temporal: TemporalConnectionConfig;
+  /** Deadline of one Temporal call (describe, history, query, cancel, terminate), in ms. */
+  readonly temporalCallTimeoutMs: number;
   readonly temporalUiUrl?: string;
   readonly invoke: {
     readonly timeoutMs: number;
@@ -99,7 +107,10 @@ export const OPERATOR_ENV_VARS = [
   'TAC_REST_AUTH',
   'TAC_REST_MAX_BODY_BYTES',
   'TAC_REST_REQUEST_TIMEOUT',
+  'TAC_REST_HEADERS_TIMEOUT',
+  'TAC_REST_RECEIVE_TIMEOUT',
   'TEMPORAL_UI_URL',
+  'TAC_TEMPORAL_CALL_TIMEOUT',
   'TAC_INVOKE_TIMEOUT',
   'TAC_START_LOOKUP_TIMEOUT',
   'TAC_ALLOWED_CLIENT_ENDPOINTS',
@@ -308,8 +319,11 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       auth: oneOf(env, 'TAC_REST_AUTH', ['none', 'kubernetes'] as const, 'none'),
       maxBodyBytes: envPositiveInt(env, 'TAC_REST_MAX_BODY_BYTES') ?? 1_048_576,
       requestTimeoutMs: duration(env, 'TAC_REST_REQUEST_TIMEOUT', 15 * 60_000),
+      headersTimeoutMs: duration(env, 'TAC_REST_HEADERS_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.headersTimeoutMs),
+      receiveTimeoutMs: duration(env, 'TAC_REST_RECEIVE_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs),
     }),
     temporal: temporalConnectionConfigFromEnv(env),
+    temporalCallTimeoutMs: duration(env, 'TAC_TEMPORAL_CALL_TIMEOUT', DEFAULT_TEMPORAL_CALL_TIMEOUT_MS),
     ...(temporalUiUrl !== undefined ? { temporalUiUrl } : {}),
     invoke: Object.freeze({
       timeoutMs: invokeTimeoutMs,

@@ -71,6 +71,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
   const temporal = new TemporalGateway(temporalClient, {
     namespace: config.temporal.namespace,
+    callTimeoutMs: config.temporalCallTimeoutMs,
     ...(config.temporalUiUrl !== undefined ? { uiUrl: config.temporalUiUrl } : {}),
   });
   const informer = new ResourceInformer<TemporalActionIntent>(
@@ -184,6 +185,8 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       defaultNamespace: config.defaultNamespace,
       maxBodyBytes: config.rest.maxBodyBytes,
       requestTimeoutMs: config.rest.requestTimeoutMs,
+      headersTimeoutMs: config.rest.headersTimeoutMs,
+      receiveTimeoutMs: config.rest.receiveTimeoutMs,
       auth: config.rest.auth,
       ...(config.rest.tlsCertFile !== undefined && config.rest.tlsKeyFile !== undefined
         ? { tls: { certFile: config.rest.tlsCertFile, keyFile: config.rest.tlsKeyFile } }

@@ -3,6 +3,7 @@
 // handler under the request timeout, and one JSON access log line and latency sample per request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from '../../common/http/request-id.js';
+import { DEFAULT_RECEIVE_TIMEOUTS } from '../../common/http/server-timeouts.js';
 import { errorFields, type Logger } from '../../common/log.js';
 import type { OperatorMetrics } from '../metrics.js';
 import { readBody } from './body-reader.js';
@@ -19,7 +20,12 @@ export interface PipelineDeps {
   ready(): boolean;
   logger: Logger;
   metrics?: Pick<OperatorMetrics, 'restRequestDuration'>;
-  config: { defaultNamespace: string; maxBodyBytes: number; requestTimeoutMs: number };
+  config: {
+    defaultNamespace: string;
+    maxBodyBytes: number;
+    requestTimeoutMs: number;
+    receiveTimeoutMs?: number;
+  };
 }
 
 /** What the access log says about a request (filled in as the pipeline learns it). */
@@ -121,7 +127,12 @@ async function run(
     params: target.params,
     rawQuery: target.rawQuery,
     headers: req.headers,
-    body: () => (bodyPromise ??= readBody(req, config.maxBodyBytes)),
+    body: () =>
+      (bodyPromise ??= readBody(
+        req,
+        config.maxBodyBytes,
+        config.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs,
+      )),
     ...(user !== undefined ? { user } : {}),
     authorize: (check) => authorizeFor(deps, user, check),
     logger: log,

@@ -28,6 +28,10 @@ export interface RestServerConfig {
    * call waits this long for its event before answering 202 with the poll URL.
    */
   requestTimeoutMs: number;
+  /** Time for a request's headers to arrive (ms); default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request, headers and body, to arrive (ms); default 30 s. */
+  receiveTimeoutMs?: number;
   auth: 'none' | 'kubernetes';
   /** When set, creates check that the DIG exists at this EMCO orchestrator (409 otherwise). */
   emcoOrchestratorUrl?: string;
