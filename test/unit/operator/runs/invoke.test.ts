@@ -75,6 +75,17 @@ describe('invoke', () => {
     expect(result.outcome !== 'started' && result.message).to.match(/no answer within 300 ms/);
   });
 
+  it('ends a call at once when the leader’s term ends, as a start of unknown outcome', async () => {
+    const invoker = new Invoker({ timeoutMs: 60_000 });
+    const term = new AbortController();
+    const pending = invoker.invoke({ host: '127.0.0.1', port, clientName: 'hang' }, '{}', term.signal);
+    term.abort(new Error('leadership ended'));
+    const result = await pending;
+    await invoker.close();
+    expect(result.outcome).to.equal('unknown');
+    expect(result.outcome !== 'started' && result.message).to.match(/abandoned \(leadership ended\)/);
+  });
+
   it('builds EMCO URLs, bracketing IPv6 hosts', () => {
     expect(invokeUrl({ host: 'wfc', port: 9090, clientName: 'default' }, false)).to.equal(
       'http://wfc:9090/invoke/default',
