@@ -2,6 +2,7 @@
 // runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
 // only while this process leads: each term has an abort signal, aborted the moment the term ends,
 // which stops the reconciles in flight before they invoke or cancel anything more.
+import { setMaxListeners } from 'node:events';
 import { objectKey } from '../../common/domain/keys.js';
 import type { Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
@@ -48,6 +49,8 @@ export class Controller {
   startLeading(): void {
     if (this.queue !== undefined) return;
     const term = new AbortController();
+    // Each worker's call links to the term while it runs: a bound, not a leak.
+    setMaxListeners(this.deps.workers + 10, term.signal);
     this.term = term;
     const queue = new WorkQueue(
       (key) => this.deps.reconciler.reconcile(key, term.signal),

@@ -68,8 +68,13 @@ export class Invoker {
   /** `abort` (the leader's term) ends the call at once; the answer is then `unknown`. */
   async invoke(target: InvokeTarget, body: string, abort?: AbortSignal): Promise<InvokeResult> {
     const url = invokeUrl(target, this.options.tlsCa !== undefined);
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = abort === undefined ? timeout : AbortSignal.any([timeout, abort]);
+    // One controller per call, linked to the long-lived `abort` only while the call runs.
+    const local = new AbortController();
+    const timer = setTimeout(() => local.abort(), this.options.timeoutMs);
+    const onAbort = (): void => local.abort();
+    abort?.addEventListener('abort', onAbort, { once: true });
+    if (abort?.aborted === true) local.abort();
+    const signal = local.signal;
     try {
       const res = await request(url, {
         method: 'POST',
@@ -111,6 +116,9 @@ export class Invoker {
             ? `no answer within ${this.options.timeoutMs} ms`
             : `no answer: ${describeNetworkError(err)}`;
       return { outcome: 'unknown', message: `workflow client ${url} gave ${reason}` };
+    } finally {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
     }
   }
 

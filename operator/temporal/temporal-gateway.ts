@@ -96,16 +96,25 @@ export class TemporalGateway implements WorkflowPort {
     return this.client.workflow.getHandle(ref.workflowId, ref.runId === '' ? undefined : ref.runId);
   }
 
-  /** Runs one call under the call deadline and, when given, the abort signal. */
-  private call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs one call under the call deadline and, when given, the abort signal. The SDK listens on the
+   * signal it is given for as long as the signal lives, so each call gets its own, linked to the
+   * long-lived term signal only while the call runs.
+   */
+  private async call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const deadline = Date.now() + (this.options.callTimeoutMs ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
     const connection = this.client.connection;
     const timed = (): Promise<T> => connection.withDeadline(deadline, fn);
     if (signal === undefined) return timed();
-    if (signal.aborted) {
-      return Promise.reject(new TemporalGatewayError('Temporal call aborted', { cause: signal.reason }));
+    if (signal.aborted) throw new TemporalGatewayError('Temporal call aborted', { cause: signal.reason });
+    const local = new AbortController();
+    const onAbort = (): void => local.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await connection.withAbortSignal(local.signal, timed);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
-    return connection.withAbortSignal(signal, timed);
   }
 
   /** The run's state, or undefined when Temporal has no such workflow (or run). */

@@ -1,5 +1,6 @@
 // Every Temporal call of the operator's gateway ends by its deadline when the server stops
 // answering (a proxy the test freezes holds the calls), and at once when its abort signal fires.
+import { getEventListeners } from 'node:events';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
 import { TemporalGateway, TemporalGatewayError } from '../../../operator/temporal/temporal-gateway.js';
@@ -25,8 +26,12 @@ describe('operator/temporal/temporal-gateway against a Temporal server that stop
       workflowId,
       args: [],
     });
-    // Answered while the server answers.
-    expect((await gateway.describe({ workflowId }))?.status).to.equal('RUNNING');
+    // Answered while the server answers; a long-lived term signal keeps no listener of a call.
+    const term = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      expect((await gateway.describe({ workflowId }, term.signal))?.status).to.equal('RUNNING');
+    }
+    expect(getEventListeners(term.signal, 'abort')).to.have.length(0);
     proxy.freeze();
   });
 
