@@ -35,6 +35,8 @@ export interface OperatorConfig {
     readonly auth: 'none' | 'kubernetes';
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
+    /** Time to answer an ordinary route (503 after it); long waits have their own bounds. */
+    readonly routeTimeoutMs: number;
     /** Time for a request's headers to arrive (408 and closed after). */
     readonly headersTimeoutMs: number;
     /** Time for a whole request, headers and body, to arrive (408 and closed after). */
@@ -107,6 +109,7 @@ export const OPERATOR_ENV_VARS = [
   'TAC_REST_AUTH',
   'TAC_REST_MAX_BODY_BYTES',
   'TAC_REST_REQUEST_TIMEOUT',
+  'TAC_REST_ROUTE_TIMEOUT',
   'TAC_REST_HEADERS_TIMEOUT',
   'TAC_REST_RECEIVE_TIMEOUT',
   'TEMPORAL_UI_URL',
@@ -319,6 +322,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       auth: oneOf(env, 'TAC_REST_AUTH', ['none', 'kubernetes'] as const, 'none'),
       maxBodyBytes: envPositiveInt(env, 'TAC_REST_MAX_BODY_BYTES') ?? 1_048_576,
       requestTimeoutMs: duration(env, 'TAC_REST_REQUEST_TIMEOUT', 15 * 60_000),
+      routeTimeoutMs: duration(env, 'TAC_REST_ROUTE_TIMEOUT', 60_000),
       headersTimeoutMs: duration(env, 'TAC_REST_HEADERS_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.headersTimeoutMs),
       receiveTimeoutMs: duration(env, 'TAC_REST_RECEIVE_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs),
     }),

@@ -185,6 +185,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       defaultNamespace: config.defaultNamespace,
       maxBodyBytes: config.rest.maxBodyBytes,
       requestTimeoutMs: config.rest.requestTimeoutMs,
+      routeTimeoutMs: config.rest.routeTimeoutMs,
       headersTimeoutMs: config.rest.headersTimeoutMs,
       receiveTimeoutMs: config.rest.receiveTimeoutMs,
       auth: config.rest.auth,

@@ -25,6 +25,8 @@ export interface PipelineDeps {
     maxBodyBytes: number;
     requestTimeoutMs: number;
     receiveTimeoutMs?: number;
+    /** Answer deadline of an ordinary route (ms); default requestTimeoutMs. */
+    routeTimeoutMs?: number;
   };
 }
 
@@ -113,6 +115,7 @@ async function run(
   res.on('close', () => {
     if (!res.writableFinished) aborter.abort();
   });
+  const routeTimeoutMs = config.routeTimeoutMs ?? config.requestTimeoutMs;
   let bodyPromise: Promise<Buffer> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let onTimeout: (() => void) | undefined;
@@ -137,14 +140,14 @@ async function run(
     authorize: (check) => authorizeFor(deps, user, check),
     logger: log,
     signal: aborter.signal,
-    extendDeadline: (extraMs) => arm(config.requestTimeoutMs + Math.max(0, extraMs)),
+    extendDeadline: (extraMs) => arm(routeTimeoutMs + Math.max(0, extraMs)),
   };
   const timeout = new Promise<Reply>((resolveTimeout) => {
     onTimeout = () =>
       resolveTimeout(textError(503, 'request timed out: the operator did not finish it in time'));
   });
   if (route.selfTimed === true) return route.handler(ctx);
-  arm(config.requestTimeoutMs);
+  arm(routeTimeoutMs);
   const work = route.handler(ctx);
   work.catch((err: unknown) => {
     if (res.headersSent) log.warn('Request failed after its response was sent', errorFields(err));
