@@ -7,6 +7,11 @@ import type { AddressInfo } from 'node:net';
 import FindMyWay from 'find-my-way';
 import type { Logger } from '../common/log.js';
 import { requestIdOf } from '../common/http/request-id.js';
+import {
+  DEFAULT_RECEIVE_TIMEOUTS,
+  receiveTimeoutOptions,
+  type ReceiveTimeouts,
+} from '../common/http/server-timeouts.js';
 import { errorFields, silentLogger } from '../common/log.js';
 import type { Secret } from '../common/temporal/secret.js';
 import type { ListenerTls } from './config.js';
@@ -28,6 +33,8 @@ export interface ClientServerOptions {
   starter: WorkflowStarterPort;
   logger?: Logger;
   metrics?: ClientMetrics;
+  /** How long a client may take to send its request (default DEFAULT_RECEIVE_TIMEOUTS). */
+  receiveTimeouts?: ReceiveTimeouts;
   /** How long stop() waits for in-flight requests before cutting connections, in ms. */
   shutdownTimeoutMs?: number;
   newWorkflowId?: () => string;
@@ -135,10 +142,14 @@ export function createClientServer(options: ClientServerOptions): ClientServer {
     router.lookup(req, res);
   };
 
+  const timeouts = receiveTimeoutOptions(options.receiveTimeouts ?? DEFAULT_RECEIVE_TIMEOUTS);
   const server: Server =
     options.tls === null
-      ? createHttpServer(onRequest)
-      : createHttpsServer({ cert: options.tls.certPem, key: options.tls.key.reveal() }, onRequest);
+      ? createHttpServer(timeouts, onRequest)
+      : createHttpsServer(
+          { ...timeouts, cert: options.tls.certPem, key: options.tls.key.reveal() },
+          onRequest,
+        );
   let url = '';
   let stopped: Promise<void> | undefined;
 

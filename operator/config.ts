@@ -14,7 +14,9 @@ import {
   temporalConnectionConfigFromEnv,
   type TemporalConnectionConfig,
 } from '../common/temporal/connection-config.js';
+import { DEFAULT_RECEIVE_TIMEOUTS } from '../common/http/server-timeouts.js';
 import type { LogLevel } from '../common/log.js';
+import { DEFAULT_TEMPORAL_CALL_TIMEOUT_MS } from './temporal/temporal-gateway.js';
 import { trimTrailing } from '../common/text.js';
 
 export type TimeoutPolicy = 'cancel' | 'terminate';
@@ -42,8 +44,16 @@ export interface OperatorConfig {
     readonly arbitraryWorkflowIds: boolean;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
+    /** Time to answer an ordinary route (503 after it); long waits have their own bounds. */
+    readonly routeTimeoutMs: number;
+    /** Time for a request's headers to arrive (408 and closed after). */
+    readonly headersTimeoutMs: number;
+    /** Time for a whole request, headers and body, to arrive (408 and closed after). */
+    readonly receiveTimeoutMs: number;
   };
   readonly temporal: TemporalConnectionConfig;
+  /** Deadline of one Temporal call (describe, history, query, cancel, terminate), in ms. */
+  readonly temporalCallTimeoutMs: number;
   readonly temporalUiUrl?: string;
   readonly invoke: {
     readonly timeoutMs: number;
@@ -115,7 +125,11 @@ export const OPERATOR_ENV_VARS = [
   'TAC_REST_ARBITRARY_WORKFLOW_IDS',
   'TAC_REST_MAX_BODY_BYTES',
   'TAC_REST_REQUEST_TIMEOUT',
+  'TAC_REST_ROUTE_TIMEOUT',
+  'TAC_REST_HEADERS_TIMEOUT',
+  'TAC_REST_RECEIVE_TIMEOUT',
   'TEMPORAL_UI_URL',
+  'TAC_TEMPORAL_CALL_TIMEOUT',
   'TAC_INVOKE_TIMEOUT',
   'TAC_START_LOOKUP_TIMEOUT',
   'TAC_ALLOWED_CLIENT_ENDPOINTS',
@@ -370,8 +384,12 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       ...restAuthConfig(env),
       maxBodyBytes: envPositiveInt(env, 'TAC_REST_MAX_BODY_BYTES') ?? 1_048_576,
       requestTimeoutMs: duration(env, 'TAC_REST_REQUEST_TIMEOUT', 15 * 60_000),
+      routeTimeoutMs: duration(env, 'TAC_REST_ROUTE_TIMEOUT', 60_000),
+      headersTimeoutMs: duration(env, 'TAC_REST_HEADERS_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.headersTimeoutMs),
+      receiveTimeoutMs: duration(env, 'TAC_REST_RECEIVE_TIMEOUT', DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs),
     }),
     temporal: temporalConnectionConfigFromEnv(env),
+    temporalCallTimeoutMs: duration(env, 'TAC_TEMPORAL_CALL_TIMEOUT', DEFAULT_TEMPORAL_CALL_TIMEOUT_MS),
     ...(temporalUiUrl !== undefined ? { temporalUiUrl } : {}),
     invoke: Object.freeze({
       timeoutMs: invokeTimeoutMs,

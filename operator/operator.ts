@@ -71,6 +71,7 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
   const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
   const temporal = new TemporalGateway(temporalClient, {
     namespace: config.temporal.namespace,
+    callTimeoutMs: config.temporalCallTimeoutMs,
     ...(config.temporalUiUrl !== undefined ? { uiUrl: config.temporalUiUrl } : {}),
   });
   const informer = new ResourceInformer<TemporalActionIntent>(
@@ -184,6 +185,9 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       defaultNamespace: config.defaultNamespace,
       maxBodyBytes: config.rest.maxBodyBytes,
       requestTimeoutMs: config.rest.requestTimeoutMs,
+      routeTimeoutMs: config.rest.routeTimeoutMs,
+      headersTimeoutMs: config.rest.headersTimeoutMs,
+      receiveTimeoutMs: config.rest.receiveTimeoutMs,
       auth: config.rest.auth,
       authAudiences: config.rest.authAudiences,
       authCacheTtlMs: config.rest.authCacheTtlMs,

@@ -20,7 +20,6 @@ import type { GoActivityOptions, GoRetryPolicy, TacIntent } from './types.js';
 import { sortedKeys } from './go-encode.js';
 
 const EMCO_NAME_RE = new RegExp(EMCO_NAME_PATTERN);
-const HOOK_TYPE_RE = new RegExp(HOOK_TYPE_PATTERN);
 const ENDPOINT_NAME_RE = new RegExp(ENDPOINT_NAME_PATTERN);
 const WORKFLOW_CLIENT_NAME_RE = new RegExp(WORKFLOW_CLIENT_NAME_PATTERN);
 
@@ -29,6 +28,22 @@ function runeCount(s: string): number {
   let n = 0;
   for (const _ of s) n++;
   return n;
+}
+
+function isAsciiLetter(c: string | undefined): boolean {
+  return c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+/**
+ * Whether `value` matches EMCO's unanchored HOOK_TYPE_PATTERN `[a-zA-Z]+-[a-zA-Z]+`, i.e. holds a
+ * `-` with an ASCII letter on each side. One pass: the pattern itself, run by a backtracking
+ * engine on a long run of letters, costs quadratic time (minutes for a megabyte).
+ */
+export function matchesHookTypePattern(value: string): boolean {
+  for (let i = value.indexOf('-'); i !== -1; i = value.indexOf('-', i + 1)) {
+    if (isAsciiLetter(value[i - 1]) && isAsciiLetter(value[i + 1])) return true;
+  }
+  return false;
 }
 
 function maxLengthLine(max: number): string {
@@ -88,7 +103,7 @@ export function validateTacIntent(intent: TacIntent): string[] {
 
   if (!(HOOK_TYPES as readonly string[]).includes(spec.hookType)) lines.push(HOOK_TYPE_ENUM_LINE);
   if (runeCount(spec.hookType) > HOOK_TYPE_MAX_LENGTH) lines.push(maxLengthLine(HOOK_TYPE_MAX_LENGTH));
-  if (!HOOK_TYPE_RE.test(spec.hookType)) lines.push(patternLine(HOOK_TYPE_PATTERN));
+  if (!matchesHookTypePattern(spec.hookType)) lines.push(patternLine(HOOK_TYPE_PATTERN));
 
   if (spec.hookBlockingTimeout !== undefined && !isValidTimeout(spec.hookBlockingTimeout)) {
     lines.push(HOOK_BLOCKING_TIMEOUT_LINE);

@@ -11,16 +11,34 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The body did not arrive within its deadline (the caller answers 408 and closes the connection). */
+export class BodyTimeoutError extends Error {
+  override readonly name = 'BodyTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`request body not received within ${timeoutMs} ms`);
+  }
+}
+
 /** The request failed or was abandoned before its body ended. */
 export class BodyReadError extends Error {
   override readonly name = 'BodyReadError';
 }
 
-/** The whole body, at most `maxBytes`. Rejects with BodyTooLargeError or BodyReadError. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/**
+ * The whole body, at most `maxBytes`, arrived within `timeoutMs` (when given) of this call.
+ * Rejects with BodyTooLargeError, BodyTimeoutError or BodyReadError.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number, timeoutMs?: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (req.readableEnded) return Promise.resolve(Buffer.alloc(0));
   return new Promise<Buffer>((resolve, reject) => {
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            cleanup();
+            reject(new BodyTimeoutError(timeoutMs));
+          }, timeoutMs);
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = Number.isFinite(declared) && declared > maxBytes;
@@ -48,6 +66,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       reject(new BodyReadError('request body incomplete: the client went away'));
     };
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

@@ -1,8 +1,10 @@
 // Owns the control loop: informer events enqueue keys, the work queue
 // runs the reconciler for each key, a periodic resync re-checks every intent, and all of it runs
-// only while this process leads. An update that changed only what the reconciler itself writes (the
-// status, its finalizer) queues nothing: the reconcile that wrote it already planned from it and
-// requeues itself when work is left.
+// only while this process leads: each term has an abort signal, aborted the moment the term ends,
+// which stops the reconciles in flight before they invoke or cancel anything more. An update that
+// changed only what the reconciler itself writes (the status, its finalizer) queues nothing: the
+// reconcile that wrote it already planned from it and requeues itself when work is left.
+import { setMaxListeners } from 'node:events';
 import { FINALIZER } from '../../common/domain/annotations.js';
 import { objectKey } from '../../common/domain/keys.js';
 import type { Logger } from '../../common/log.js';
@@ -53,6 +55,7 @@ export function inputChanged(old: TemporalActionIntent, obj: TemporalActionInten
 export class Controller {
   private queue: WorkQueue | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
+  private term: AbortController | undefined;
 
   constructor(private readonly deps: ControllerDeps) {}
 
@@ -77,8 +80,12 @@ export class Controller {
   /** Starts reconciling (on becoming leader): every known intent is queued once. */
   startLeading(): void {
     if (this.queue !== undefined) return;
+    const term = new AbortController();
+    // Each worker's call links to the term while it runs: a bound, not a leak.
+    setMaxListeners(this.deps.workers + 10, term.signal);
+    this.term = term;
     const queue = new WorkQueue(
-      (key) => this.deps.reconciler.reconcile(key),
+      (key) => this.deps.reconciler.reconcile(key, term.signal),
       { workers: this.deps.workers, name: 'intents' },
       {
         logger: this.deps.logger,
@@ -98,10 +105,15 @@ export class Controller {
     for (const obj of this.deps.list()) this.queue?.add(objectKey(obj));
   }
 
-  /** Stops reconciling (on losing leadership or shutdown); waits for reconciles in flight. */
+  /**
+   * Stops reconciling (on losing leadership or shutdown): aborts the reconciles in flight at once
+   * (synchronously, before this returns its promise), then waits for them to end.
+   */
   async stopLeading(): Promise<void> {
     const queue = this.queue;
     this.queue = undefined;
+    this.term?.abort(new Error('leadership ended'));
+    this.term = undefined;
     if (this.resyncTimer !== undefined) clearInterval(this.resyncTimer);
     this.resyncTimer = undefined;
     this.deps.watcher.stop();

@@ -1,6 +1,7 @@
 // Owns the act part of a reconcile: carries out a planned Step. Stopping a workflow (idempotent by
 // its id) happens before the status write; the status is written once, only when it changed; the
 // invoke, watches and Events come after, so a start is always recorded before it is attempted.
+// Nothing is done once the leader's term (the signal) has ended.
 import { errorFields, type Logger } from '../../common/log.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import type { EventSink } from '../kube/event-recorder.js';
@@ -37,19 +38,32 @@ const BEFORE_WRITE: ReadonlySet<Action['type']> = new Set(['cancel', 'terminate'
 export class Executor {
   constructor(private readonly deps: ExecutorDeps) {}
 
-  /** Carries out `step` for `key`. Throws what the store or Temporal throw (the queue retries). */
-  async execute(key: string, intent: TemporalActionIntent, step: Step, log: Logger): Promise<Executed> {
+  /**
+   * Carries out `step` for `key`. Throws what the store or Temporal throw (the queue retries), and
+   * `signal`'s reason before any action or write once it aborted (the leader's term ended).
+   */
+  async execute(
+    key: string,
+    intent: TemporalActionIntent,
+    step: Step,
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<Executed> {
     for (const action of step.actions) {
-      if (BEFORE_WRITE.has(action.type)) await this.act(key, intent, action, log);
+      if (!BEFORE_WRITE.has(action.type)) continue;
+      signal?.throwIfAborted();
+      await this.act(key, intent, action, log, signal);
     }
     let current = intent;
     if (statusChanged(intent.status, step.status)) {
+      signal?.throwIfAborted();
       current = await this.deps.store.replaceStatus({ ...intent, status: step.status });
     }
     let invoked: InvokeResult | undefined;
     for (const action of step.actions) {
       if (BEFORE_WRITE.has(action.type)) continue;
-      invoked = (await this.act(key, current, action, log)) ?? invoked;
+      signal?.throwIfAborted();
+      invoked = (await this.act(key, current, action, log, signal)) ?? invoked;
     }
     return { intent: current, ...(invoked !== undefined ? { invoked } : {}) };
   }
@@ -59,16 +73,17 @@ export class Executor {
     intent: TemporalActionIntent,
     action: Action,
     log: Logger,
+    signal?: AbortSignal,
   ): Promise<InvokeResult | undefined> {
     switch (action.type) {
       case 'invoke':
-        return this.invoke(intent, action.run, log);
+        return this.invoke(intent, action.run, log, signal);
       case 'cancel':
-        await this.deps.temporal.cancel(action.ref);
+        await this.deps.temporal.cancel(action.ref, signal);
         log.warn('Cancelled workflow', { workflowId: action.ref.workflowId, runId: action.ref.runId });
         return undefined;
       case 'terminate':
-        await this.deps.temporal.terminate(action.ref, action.reason);
+        await this.deps.temporal.terminate(action.ref, action.reason, [], signal);
         log.warn('Terminated workflow', { workflowId: action.ref.workflowId, runId: action.ref.runId });
         return undefined;
       case 'watch':
@@ -91,6 +106,7 @@ export class Executor {
     intent: TemporalActionIntent,
     run: Parameters<typeof invokeBody>[1],
     log: Logger,
+    signal?: AbortSignal,
   ): Promise<InvokeResult> {
     const target = {
       host: intent.spec.workflowClient?.clientEndpointName ?? '',
@@ -100,6 +116,7 @@ export class Executor {
     const answer = await this.deps.invoker.invoke(
       target,
       invokeBody(intent, run, this.deps.emcoOrchestratorUrl),
+      signal,
     );
     const fields = { runId: run.id, workflowId: run.workflowId, attempt: run.attempt };
     if (answer.outcome === 'started')

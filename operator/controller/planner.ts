@@ -1,6 +1,7 @@
 // Owns the operator's decisions, as pure functions of (intent, what was observed, now): which run
 // to start next, and how the run in flight moves — started, attached after a crash or an unanswered
-// invoke, followed, continued as new, timed out, closed, not found, stalled. It returns a Step (the
+// invoke, followed, continued as new, timed out, closed, not found, stalled, or found to be someone
+// else's workflow (never followed, cancelled or terminated). It returns a Step (the
 // next status, the actions, when to look again); the executor carries it out.
 import { ANNOTATION_RUN_REQUEST, ANNOTATION_RUN_REQUESTED_AT } from '../../common/domain/annotations.js';
 import { timeoutMs } from '../../common/domain/durations.js';
@@ -283,6 +284,7 @@ function planRunning(ctx: Context, status: TaiStatus, run: Run): RunStep {
     const message = `workflow ${workflowId} (run ${run.runId ?? 'latest'}) not found on Temporal`;
     return { status: finishRun(status, 'Failed', observed.now, message), actions: [{ type: 'forget' }] };
   }
+  if (seen.tacRunId !== run.id) return planForeign(ctx, status, run, seen);
   if (run.runId === undefined) return following(ctx, status, run, workflowId, seen.runId);
   if (isClosed(seen.status)) return planClosed(ctx, status, run, seen);
   const deadline = runDeadline(run, ctx.timeoutMs);
@@ -294,6 +296,21 @@ function planRunning(ctx: Context, status: TaiStatus, run: Run): RunStep {
     actions: [{ type: 'watch', ref: { workflowId, runId: seen.runId } }],
     requeueAfterMs: followDelay(ctx, run),
   };
+}
+
+/**
+ * The workflow the run attached to does not carry the run's id in its memo: the workflow client
+ * answered for an execution it did not start (a fixed `workflowStartOptions.ID` and an id conflict
+ * policy that uses the existing one). It is someone else's: the run fails, and the workflow is
+ * never followed, cancelled or terminated by this intent.
+ */
+function planForeign(ctx: Context, status: TaiStatus, run: Run, seen: SeenWorkflow): RunStep {
+  const workflowId = run.workflowId ?? '';
+  const carried = seen.tacRunId === undefined ? 'no TAC run id' : `TAC run ${seen.tacRunId}`;
+  const message =
+    `workflow ${workflowId} (run ${seen.runId}) was not started for this run: its memo carries ${carried}, ` +
+    `not ${run.id}; it is left as it is. Set workflowStartOptions.ID to an id no other workflow uses`;
+  return { status: finishRun(status, 'Failed', ctx.observed.now, message), actions: [{ type: 'forget' }] };
 }
 
 /** The deadline passed with the workflow open: stop it (idempotent) and record TimedOut. */

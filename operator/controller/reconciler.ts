@@ -36,8 +36,12 @@ export class Reconciler {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** Reconciles `namespace/name`: done, requeue after N ms, or throws (the queue retries with backoff). */
-  async reconcile(key: string): Promise<ReconcileResult> {
+  /**
+   * Reconciles `namespace/name`: done, requeue after N ms, or throws (the queue retries with
+   * backoff). Once `signal` (the leader's term) aborts, nothing more is invoked, cancelled or
+   * written, and the reconcile ends as done.
+   */
+  async reconcile(key: string, signal?: AbortSignal): Promise<ReconcileResult> {
     const intent = this.deps.store.cached(...splitKey(key));
     if (intent === undefined) {
       this.deps.watcher.forget(key);
@@ -47,14 +51,19 @@ export class Reconciler {
     const timer = this.deps.metrics?.reconcileDuration.startTimer();
     try {
       if (intent.metadata.deletionTimestamp !== undefined) {
-        return await this.deps.finalizer.finalize(key, intent, log);
+        return await this.deps.finalizer.finalize(key, intent, log, signal);
       }
       // The finalizer is there only while a run may be in flight (its one job is to stop that run
       // when the intent is deleted), so an idle intent never waits on an operator to be deleted,
       // e.g. after the chart was uninstalled. It goes on before anything is started.
       const inFlight = nextRun(intent, this.now()) !== undefined || activeRun(intent.status) !== undefined;
-      return await this.advance(key, inFlight ? await this.deps.finalizer.ensure(intent) : intent, log);
+      const current = inFlight ? await this.deps.finalizer.ensure(intent) : intent;
+      return await this.advance(key, current, log, signal);
     } catch (err) {
+      if (signal?.aborted === true) {
+        log.info('Reconcile abandoned: leadership ended', errorFields(err));
+        return undefined;
+      }
       this.deps.metrics?.reconcileErrors.inc();
       if (err instanceof StoreError && err.kind === 'Conflict')
         log.debug('Stale object; retrying', errorFields(err));
@@ -65,16 +74,22 @@ export class Reconciler {
   }
 
   /** Observe, plan, act; then plan and act once more on the invoke's answer, when there was one. */
-  private async advance(key: string, intent: TemporalActionIntent, log: Logger): Promise<ReconcileResult> {
-    const observed = await this.deps.observer.observe(intent, this.now());
+  private async advance(
+    key: string,
+    intent: TemporalActionIntent,
+    log: Logger,
+    signal?: AbortSignal,
+  ): Promise<ReconcileResult> {
+    const observed = await this.deps.observer.observe(intent, this.now(), signal);
     let step = planStep(intent, observed, this.deps.planner);
     this.logTransition(intent, step, log);
-    let done = await this.deps.executor.execute(key, intent, step, log);
+    let done = await this.deps.executor.execute(key, intent, step, log, signal);
     if (done.invoked !== undefined) {
       step = planStep(done.intent, { now: this.now(), invoke: done.invoked }, this.deps.planner);
       this.logTransition(done.intent, step, log);
-      done = await this.deps.executor.execute(key, done.intent, step, log);
+      done = await this.deps.executor.execute(key, done.intent, step, log, signal);
     }
+    signal?.throwIfAborted();
     if (activeRun(done.intent.status) === undefined) {
       await this.deps.finalizer.release(done.intent);
       // Another run was requested meanwhile (e.g. a manual re-run behind a lifecycle run): the

@@ -1,12 +1,17 @@
-// Owns the REST API's listening socket: HTTP or HTTPS (PEM files read at listen time), the
-// server's own request and header timeouts, and a close that drains requests in flight.
+// Owns the REST API's listening socket: HTTP or HTTPS (PEM files read at listen time), how long a
+// client may take to send its request (headers, then the whole request), and a close that drains
+// requests in flight.
 import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_RECEIVE_TIMEOUTS, receiveTimeoutOptions } from '../../common/http/server-timeouts.js';
 
 export interface ListenerConfig {
-  requestTimeoutMs: number;
+  /** Time for a request's headers to arrive (ms); default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request, headers and body, to arrive (ms); default 30 s. */
+  receiveTimeoutMs?: number;
   /** `clientCaFile`: client certificates signed by it are verified and offered to authentication. */
   tls?: { certFile: string; keyFile: string; clientCaFile?: string };
 }
@@ -23,6 +28,10 @@ export function createListener(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Listener {
   let server: http.Server | https.Server | undefined;
+  const timeouts = receiveTimeoutOptions({
+    headersTimeoutMs: config.headersTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUTS.headersTimeoutMs,
+    receiveTimeoutMs: config.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs,
+  });
   return {
     async listen(port, host) {
       if (config.tls !== undefined) {
@@ -34,12 +43,10 @@ export function createListener(
         ]);
         // A certificate is asked for but not required: callers with a bearer token need none.
         const clientAuth = ca !== undefined ? { ca, requestCert: true, rejectUnauthorized: false } : {};
-        server = https.createServer({ cert, key, ...clientAuth }, handler);
+        server = https.createServer({ ...timeouts, cert, key, ...clientAuth }, handler);
       } else {
-        server = http.createServer(handler);
+        server = http.createServer(timeouts, handler);
       }
-      server.requestTimeout = config.requestTimeoutMs;
-      server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
       const s = server;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);

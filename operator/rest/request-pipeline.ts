@@ -3,6 +3,7 @@
 // handler under the request timeout, and one JSON access log line and latency sample per request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from '../../common/http/request-id.js';
+import { DEFAULT_RECEIVE_TIMEOUTS } from '../../common/http/server-timeouts.js';
 import { errorFields, type Logger } from '../../common/log.js';
 import type { OperatorMetrics } from '../metrics.js';
 import { readBody } from './body-reader.js';
@@ -21,7 +22,14 @@ export interface PipelineDeps {
   ready(): boolean;
   logger: Logger;
   metrics?: Pick<OperatorMetrics, 'restRequestDuration'>;
-  config: { defaultNamespace: string; maxBodyBytes: number; requestTimeoutMs: number };
+  config: {
+    defaultNamespace: string;
+    maxBodyBytes: number;
+    requestTimeoutMs: number;
+    receiveTimeoutMs?: number;
+    /** Answer deadline of an ordinary route (ms); default requestTimeoutMs. */
+    routeTimeoutMs?: number;
+  };
 }
 
 /** What the access log says about a request (filled in as the pipeline learns it). */
@@ -115,6 +123,7 @@ async function run(
   res.on('close', () => {
     if (!res.writableFinished) aborter.abort();
   });
+  const routeTimeoutMs = config.routeTimeoutMs ?? config.requestTimeoutMs;
   let bodyPromise: Promise<Buffer> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let onTimeout: (() => void) | undefined;
@@ -129,19 +138,24 @@ async function run(
     params: target.params,
     rawQuery: target.rawQuery,
     headers: req.headers,
-    body: () => (bodyPromise ??= readBody(req, config.maxBodyBytes)),
+    body: () =>
+      (bodyPromise ??= readBody(
+        req,
+        config.maxBodyBytes,
+        config.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs,
+      )),
     ...(user !== undefined ? { user } : {}),
     authorize: (check) => authorizeFor(deps, user, check),
     logger: log,
     signal: aborter.signal,
-    extendDeadline: (extraMs) => arm(config.requestTimeoutMs + Math.max(0, extraMs)),
+    extendDeadline: (extraMs) => arm(routeTimeoutMs + Math.max(0, extraMs)),
   };
   const timeout = new Promise<Reply>((resolveTimeout) => {
     onTimeout = () =>
       resolveTimeout(textError(503, 'request timed out: the operator did not finish it in time'));
   });
   if (route.selfTimed === true) return route.handler(ctx);
-  arm(config.requestTimeoutMs);
+  arm(routeTimeoutMs);
   const work = route.handler(ctx);
   work.catch((err: unknown) => {
     if (res.headersSent) log.warn('Request failed after its response was sent', errorFields(err));

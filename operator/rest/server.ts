@@ -30,6 +30,15 @@ export interface RestServerConfig {
    * call waits this long for its event before answering 202 with the poll URL.
    */
   requestTimeoutMs: number;
+  /**
+   * Time to answer an ordinary route (ms; 503 after it); status waits add their wait, the
+   * synchronous lifecycle call waits `requestTimeoutMs`. Default: requestTimeoutMs.
+   */
+  routeTimeoutMs?: number;
+  /** Time for a request's headers to arrive (ms); default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time for a whole request, headers and body, to arrive (ms); default 30 s. */
+  receiveTimeoutMs?: number;
   auth: 'none' | 'kubernetes';
   /** TokenReview audiences (empty = the API server's); review cache TTL (ms) and size. */
   authAudiences?: readonly string[];

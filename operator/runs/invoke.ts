@@ -65,9 +65,16 @@ export class Invoker {
     });
   }
 
-  async invoke(target: InvokeTarget, body: string): Promise<InvokeResult> {
+  /** `abort` (the leader's term) ends the call at once; the answer is then `unknown`. */
+  async invoke(target: InvokeTarget, body: string, abort?: AbortSignal): Promise<InvokeResult> {
     const url = invokeUrl(target, this.options.tlsCa !== undefined);
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    // One controller per call, linked to the long-lived `abort` only while the call runs.
+    const local = new AbortController();
+    const timer = setTimeout(() => local.abort(), this.options.timeoutMs);
+    const onAbort = (): void => local.abort();
+    abort?.addEventListener('abort', onAbort, { once: true });
+    if (abort?.aborted === true) local.abort();
+    const signal = local.signal;
     try {
       const res = await request(url, {
         method: 'POST',
@@ -102,10 +109,16 @@ export class Invoker {
           message: `workflow client ${url} unreachable: ${describeNetworkError(err)}`,
         };
       }
-      const reason = signal.aborted
-        ? `no answer within ${this.options.timeoutMs} ms`
-        : `no answer: ${describeNetworkError(err)}`;
+      const reason =
+        abort?.aborted === true
+          ? 'no answer: the call was abandoned (leadership ended)'
+          : signal.aborted
+            ? `no answer within ${this.options.timeoutMs} ms`
+            : `no answer: ${describeNetworkError(err)}`;
       return { outcome: 'unknown', message: `workflow client ${url} gave ${reason}` };
+    } finally {
+      clearTimeout(timer);
+      abort?.removeEventListener('abort', onAbort);
     }
   }
 

@@ -1,6 +1,7 @@
 // Owns the operator's conversations with the Temporal server about workflows it started: describe,
-// history, query, bounded waits for the result, cancel and terminate, and turning Temporal's
-// failures into one readable message.
+// history, query, bounded waits for the result, cancel and terminate, each with a deadline and,
+// from the run path, an abort signal (the leader's term), and turning Temporal's failures into one
+// readable message.
 import {
   type Client,
   WorkflowFailedError,
@@ -28,6 +29,8 @@ export interface WorkflowState {
   startTime: Date;
   closeTime?: Date;
   memo?: Record<string, unknown>;
+  /** The first run of this run's chain (continue-as-new, retries, cron); absent when not reported. */
+  firstRunId?: string;
 }
 
 export type WaitResult =
@@ -65,31 +68,60 @@ export function failureMessage(err: unknown): string {
   return parts.join(': ');
 }
 
-/** What the run path asks Temporal (the reconciler's port; TemporalGateway implements it). */
+/**
+ * What the run path asks Temporal (the reconciler's port; TemporalGateway implements it). Every
+ * call has a deadline; `signal` aborts it at once (the leader's term ended), rejecting with
+ * TemporalGatewayError.
+ */
 export interface WorkflowPort {
-  describe(ref: WorkflowRef): Promise<WorkflowState | undefined>;
-  closeFailure(ref: WorkflowRef): Promise<string | undefined>;
-  cancel(ref: WorkflowRef): Promise<void>;
-  terminate(ref: WorkflowRef, reason: string): Promise<void>;
+  describe(ref: WorkflowRef, signal?: AbortSignal): Promise<WorkflowState | undefined>;
+  closeFailure(ref: WorkflowRef, signal?: AbortSignal): Promise<string | undefined>;
+  cancel(ref: WorkflowRef, signal?: AbortSignal): Promise<void>;
+  terminate(ref: WorkflowRef, reason: string, details?: unknown[], signal?: AbortSignal): Promise<void>;
   waitForResult(ref: WorkflowRef, timeoutMs: number, signal?: AbortSignal): Promise<WaitResult>;
 }
+
+/** Default deadline of one Temporal call (describe, history page, query, cancel, terminate), in ms. */
+export const DEFAULT_TEMPORAL_CALL_TIMEOUT_MS = 10_000;
 
 const CLOSE_EVENT = proto.temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT;
 
 export class TemporalGateway implements WorkflowPort {
   constructor(
     private readonly client: Client,
-    private readonly options: { namespace: string; uiUrl?: string },
+    private readonly options: { namespace: string; uiUrl?: string; callTimeoutMs?: number },
   ) {}
 
   private handle(ref: WorkflowRef) {
     return this.client.workflow.getHandle(ref.workflowId, ref.runId === '' ? undefined : ref.runId);
   }
 
-  /** The run's state, or undefined when Temporal has no such workflow (or run). */
-  async describe(ref: WorkflowRef): Promise<WorkflowState | undefined> {
+  /**
+   * Runs one call under the call deadline and, when given, the abort signal. The SDK listens on the
+   * signal it is given for as long as the signal lives, so each call gets its own, linked to the
+   * long-lived term signal only while the call runs.
+   */
+  private async call<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const deadline = Date.now() + (this.options.callTimeoutMs ?? DEFAULT_TEMPORAL_CALL_TIMEOUT_MS);
+    const connection = this.client.connection;
+    const timed = (): Promise<T> => connection.withDeadline(deadline, fn);
+    if (signal === undefined) return timed();
+    if (signal.aborted) throw new TemporalGatewayError('Temporal call aborted', { cause: signal.reason });
+    const local = new AbortController();
+    const onAbort = (): void => local.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const d = await this.handle(ref).describe();
+      return await connection.withAbortSignal(local.signal, timed);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The run's state, or undefined when Temporal has no such workflow (or run). */
+  async describe(ref: WorkflowRef, signal?: AbortSignal): Promise<WorkflowState | undefined> {
+    try {
+      const d = await this.call(() => this.handle(ref).describe(), signal);
+      const firstRunId = d.raw.workflowExecutionInfo?.firstRunId;
       return {
         workflowId: d.workflowId,
         runId: d.runId,
@@ -99,27 +131,28 @@ export class TemporalGateway implements WorkflowPort {
         startTime: d.startTime,
         ...(d.closeTime !== undefined ? { closeTime: d.closeTime } : {}),
         ...(d.memo !== undefined ? { memo: d.memo } : {}),
+        ...(typeof firstRunId === 'string' && firstRunId !== '' ? { firstRunId } : {}),
       };
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return undefined;
+      if (err instanceof WorkflowNotFoundError && signal?.aborted !== true) return undefined;
       throw new TemporalGatewayError(`describe of workflow ${ref.workflowId} failed`, { cause: err });
     }
   }
 
   /** Temporal's full description (as the SDK returns it), for the REST status call. */
   async describeRaw(ref: WorkflowRef): Promise<unknown> {
-    const d = await this.handle(ref).describe();
+    const d = await this.call(() => this.handle(ref).describe());
     return d.raw;
   }
 
-  /** The run's event history as plain JSON objects. */
+  /** The run's event history as plain JSON objects (all its pages within one call deadline). */
   async history(ref: WorkflowRef): Promise<unknown[]> {
-    const h = await this.handle(ref).fetchHistory();
+    const h = await this.call(() => this.handle(ref).fetchHistory());
     return h.events ?? [];
   }
 
   async query(ref: WorkflowRef, queryType: string, args: unknown[]): Promise<unknown> {
-    return this.handle(ref).query(queryType, ...args);
+    return this.call(() => this.handle(ref).query(queryType, ...args));
   }
 
   /**
@@ -143,7 +176,7 @@ export class TemporalGateway implements WorkflowPort {
     } catch (err) {
       if (controller.signal.aborted) return { done: false };
       if (err instanceof WorkflowFailedError) {
-        const state = await this.describe(ref);
+        const state = await this.describe(ref, signal);
         return { done: true, status: state?.status ?? 'FAILED', failureMessage: failureMessage(err) };
       }
       throw new TemporalGatewayError(`waiting for workflow ${ref.workflowId} failed`, { cause: err });
@@ -158,16 +191,20 @@ export class TemporalGateway implements WorkflowPort {
    * poll): Temporal's failure chain, the termination reason, or undefined when it completed, is still
    * open or has no such run. Throws TemporalGatewayError when Temporal cannot be asked.
    */
-  async closeFailure(ref: WorkflowRef): Promise<string | undefined> {
+  async closeFailure(ref: WorkflowRef, signal?: AbortSignal): Promise<string | undefined> {
     let events: proto.temporal.api.history.v1.IHistoryEvent[];
     try {
-      const res = await this.client.workflowService.getWorkflowExecutionHistory({
-        namespace: this.options.namespace,
-        execution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
-        historyEventFilterType: CLOSE_EVENT,
-        waitNewEvent: false,
-        skipArchival: true,
-      });
+      const res = await this.call(
+        () =>
+          this.client.workflowService.getWorkflowExecutionHistory({
+            namespace: this.options.namespace,
+            execution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+            historyEventFilterType: CLOSE_EVENT,
+            waitNewEvent: false,
+            skipArchival: true,
+          }),
+        signal,
+      );
       events = res.history?.events ?? [];
     } catch (err) {
       throw new TemporalGatewayError(`reading how workflow ${ref.workflowId} closed failed`, { cause: err });
@@ -188,35 +225,44 @@ export class TemporalGateway implements WorkflowPort {
   }
 
   /** Requests cancellation (the workflow sees it and may clean up). Already-closed runs are not an error. */
-  async cancel(ref: WorkflowRef): Promise<void> {
+  async cancel(ref: WorkflowRef, signal?: AbortSignal): Promise<void> {
     try {
-      await this.handle(ref).cancel();
+      await this.call(() => this.handle(ref).cancel(), signal);
     } catch (err) {
-      if (await this.closedOrMissing(ref)) return;
+      if (signal?.aborted !== true && (await this.closedOrMissing(ref))) return;
       throw new TemporalGatewayError(`cancel of workflow ${ref.workflowId} failed`, { cause: err });
     }
   }
 
   /** Terminates at once (no cleanup in the workflow). Already-closed runs are not an error. */
-  async terminate(ref: WorkflowRef, reason: string, details: unknown[] = []): Promise<void> {
+  async terminate(
+    ref: WorkflowRef,
+    reason: string,
+    details: unknown[] = [],
+    signal?: AbortSignal,
+  ): Promise<void> {
     try {
-      await this.client.workflowService.terminateWorkflowExecution({
-        namespace: this.options.namespace,
-        workflowExecution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
-        reason,
-        ...(details.length > 0
-          ? {
-              details: {
-                payloads: details.map((d) =>
-                  this.client.options.loadedDataConverter.payloadConverter.toPayload(d),
-                ),
-              },
-            }
-          : {}),
-        identity: this.client.options.identity,
-      });
+      await this.call(
+        () =>
+          this.client.workflowService.terminateWorkflowExecution({
+            namespace: this.options.namespace,
+            workflowExecution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+            reason,
+            ...(details.length > 0
+              ? {
+                  details: {
+                    payloads: details.map((d) =>
+                      this.client.options.loadedDataConverter.payloadConverter.toPayload(d),
+                    ),
+                  },
+                }
+              : {}),
+            identity: this.client.options.identity,
+          }),
+        signal,
+      );
     } catch (err) {
-      if (await this.closedOrMissing(ref)) return;
+      if (signal?.aborted !== true && (await this.closedOrMissing(ref))) return;
       throw new TemporalGatewayError(`terminate of workflow ${ref.workflowId} failed`, { cause: err });
     }
   }

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { decodeTacIntent } from '../../../../common/emco/decode.js';
-import { invalidInputBody, validateTacIntent } from '../../../../common/emco/validate.js';
+import fc from 'fast-check';
+import { HOOK_TYPE_PATTERN } from '../../../../common/emco/constraints.js';
+import {
+  invalidInputBody,
+  matchesHookTypePattern,
+  validateTacIntent,
+} from '../../../../common/emco/validate.js';
 import { SEED_BODY, TAC_UNIT_TEST_BODY } from '../../../support/emco-fixtures.js';
 
 const ENUM_LINE =
@@ -114,6 +120,27 @@ describe('validateTacIntent', () => {
 
     it('the unanchored pattern matches inside a longer value', () => {
       expect(lines('{"hookType":"  pre-install  "}')).to.deep.equal([ENUM_LINE]);
+    });
+
+    it('a 1 MB value is answered with the same three lines (no backtracking pattern runs on it)', () => {
+      const tooLong = [ENUM_LINE, 'String length must be less than or equal to 64'];
+      const cases: Array<[string, string[]]> = [
+        ['a'.repeat(1 << 20), [...tooLong, HOOK_PATTERN_LINE]],
+        [`${'a'.repeat(1 << 20)}-`, [...tooLong, HOOK_PATTERN_LINE]],
+        [`${'a'.repeat(1 << 20)}-b`, tooLong],
+      ];
+      for (const [big, expected] of cases) {
+        expect(lines(`{"hookType":"${big}"}`)).to.deep.equal(expected);
+      }
+    });
+
+    it('the one-pass check agrees with EMCO’s pattern', () => {
+      const re = new RegExp(HOOK_TYPE_PATTERN);
+      const hookish = fc.string({ unit: fc.constantFrom('a', 'Z', '-', ' ', '1', 'é'), maxLength: 12 });
+      fc.assert(
+        fc.property(hookish, (value) => matchesHookTypePattern(value) === re.test(value)),
+        { numRuns: 5000 },
+      );
     });
   });
 

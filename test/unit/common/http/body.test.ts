@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
-import { BodyReadError, BodyTooLargeError, readBody } from '../../../../common/http/body.js';
+import {
+  BodyReadError,
+  BodyTimeoutError,
+  BodyTooLargeError,
+  readBody,
+} from '../../../../common/http/body.js';
+import { receiveTimeoutOptions } from '../../../../common/http/server-timeouts.js';
 import { requestIdOf } from '../../../../common/http/request-id.js';
 
 function request(headers: Record<string, string> = {}): PassThrough & { headers: Record<string, string> } {
@@ -29,6 +35,29 @@ describe('common/http', () => {
     expect(err).to.be.instanceOf(BodyTooLargeError);
     expect((err as BodyTooLargeError).limit).to.equal(4);
     expect(req.readableEnded).to.equal(true);
+  });
+
+  it('rejects with BodyTimeoutError when the body does not end within its deadline', async () => {
+    const req = request();
+    const body = readBody(asReq(req), 100, 30);
+    req.write('a');
+    const err = await body.catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(BodyTimeoutError);
+    expect((err as BodyTimeoutError).message).to.equal('request body not received within 30 ms');
+  });
+
+  it('server options: headers within the request time, checked often enough to cut off close to it', () => {
+    expect(receiveTimeoutOptions({ headersTimeoutMs: 10_000, receiveTimeoutMs: 30_000 })).to.deep.equal({
+      headersTimeout: 10_000,
+      requestTimeout: 30_000,
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1000,
+    });
+    expect(receiveTimeoutOptions({ headersTimeoutMs: 5000, receiveTimeoutMs: 2000 })).to.include({
+      headersTimeout: 2000,
+      connectionsCheckingInterval: 200,
+    });
+    expect(() => receiveTimeoutOptions({ headersTimeoutMs: 0, receiveTimeoutMs: 1 })).to.throw(RangeError);
   });
 
   it('rejects a declared Content-Length over the limit without keeping the body', async () => {

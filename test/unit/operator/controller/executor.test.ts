@@ -101,6 +101,42 @@ describe('Executor', () => {
     expect(s.invoker.calls).to.have.length(0);
   });
 
+  it('once the leader’s term ended, neither cancels, writes nor invokes', async () => {
+    const s = setup();
+    const term = new AbortController();
+    term.abort(new Error('leadership ended'));
+    const step: Step = {
+      status: { lastRun: run },
+      actions: [
+        { type: 'cancel', ref: { workflowId: 'old' } },
+        { type: 'invoke', run },
+      ],
+    };
+    let thrown: unknown;
+    await s.executor
+      .execute('default/intent1', s.obj, step, log, term.signal)
+      .catch((err: unknown) => (thrown = err));
+    expect((thrown as Error | undefined)?.message).to.equal('leadership ended');
+    expect(s.order).to.deep.equal([]);
+  });
+
+  it('a term that ends during the status write stops the invoke after it', async () => {
+    const s = setup();
+    const term = new AbortController();
+    const write = s.store.replaceStatus.bind(s.store);
+    s.store.replaceStatus = (o) => {
+      term.abort(new Error('leadership ended'));
+      return write(o);
+    };
+    const step: Step = { status: { lastRun: run }, actions: [{ type: 'invoke', run }] };
+    let thrown: unknown;
+    await s.executor
+      .execute('default/intent1', s.obj, step, log, term.signal)
+      .catch((err: unknown) => (thrown = err));
+    expect(thrown).to.be.instanceOf(Error);
+    expect(s.order).to.deep.equal(['write']);
+  });
+
   it('forgets the watch and never fails on an Event that cannot be written', async () => {
     const s = setup();
     s.watcher.watch('default/intent1', { workflowId: 'wf' });

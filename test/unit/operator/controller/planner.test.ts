@@ -477,6 +477,53 @@ const rows: Row[] = [
     event: 'RunFailed',
   },
   {
+    name: 'Running, the workflow carries no TAC run id (someone else started it): Failed, never cancelled',
+    intent: intentWith(run('Running')),
+    observed: { now: at(10), workflow: seen('RUNNING', { tacRunId: undefined }) },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+    check: (s) =>
+      expect(s.status.lastRun?.failureMessage).to.equal(
+        `workflow ${WF} (run r1) was not started for this run: its memo carries no TAC run id, not ev1; ` +
+          'it is left as it is. Set workflowStartOptions.ID to an id no other workflow uses',
+      ),
+  },
+  {
+    name: 'Running, past the deadline, the workflow carries another run id: Failed, not cancelled',
+    intent: intentWith(run('Running')),
+    observed: { now: at(61), workflow: seen('RUNNING', { tacRunId: 'other' }) },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+    check: (s) => expect(s.status.lastRun?.failureMessage).to.include('its memo carries TAC run other'),
+  },
+  {
+    name: 'Running, past the deadline with timeoutPolicy terminate, a foreign workflow: not terminated',
+    intent: intentWith(run('Running')),
+    observed: { now: at(61), workflow: seen('RUNNING', { tacRunId: undefined }) },
+    config: { timeoutPolicy: 'terminate' },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+  },
+  {
+    name: 'Running without a run id yet (the client did not say), a foreign workflow: Failed, not followed',
+    intent: intentWith(run('Running', { runId: undefined })),
+    observed: { now: at(2), workflow: seen('RUNNING', { tacRunId: undefined }) },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+  },
+  {
+    name: 'Running, a foreign workflow closed as cancelled after the deadline: Failed, not TimedOut',
+    intent: intentWith(run('Running')),
+    observed: { now: at(70), workflow: seen('CANCELLED', { tacRunId: undefined, closeTime: at(65) }) },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+  },
+  {
     name: 'Running, the spec can no longer run: Failed, watch dropped',
     intent: intentWith(run('Running'), { endpoint: { host: 'evil.example', port: 1 } }),
     observed: { now: at(10), workflow: seen('RUNNING') },

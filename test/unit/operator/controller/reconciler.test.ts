@@ -6,6 +6,7 @@ import {
   ANNOTATION_RUN_REQUEST,
   ANNOTATION_RUN_REQUESTED_AT,
   ANNOTATION_SKIP_CLEANUP,
+  RUN_ID_MEMO_KEY,
   FINALIZER,
 } from '../../../../common/domain/annotations.js';
 import type { Run, TemporalActionIntent } from '../../../../common/model/types.js';
@@ -260,6 +261,29 @@ describe('Reconciler', () => {
         `terminate ${WF}: intent deleted; cancellation grace period passed`,
       );
       expect(h.current()?.metadata.finalizers).to.deep.equal([]);
+    });
+
+    it('never stops a workflow that does not carry the run id (someone else’s), and lets go', async () => {
+      const h = harness(deleted(), { deletionGraceMs: 10_000 });
+      const foreign = h.temporal.start(WF, 'ev1');
+      delete foreign.memo;
+      await h.reconciler.reconcile(h.key);
+      expect(h.temporal.calls.filter((c) => !c.startsWith('describe'))).to.deep.equal([]);
+      expect(h.temporal.workflows.get(WF)?.status).to.equal('RUNNING');
+      expect(h.current()?.metadata.finalizers).to.deep.equal([]);
+    });
+
+    it('stops a later run of the chain whose first run carries the run id', async () => {
+      const h = harness(deleted(), { deletionGraceMs: 10_000 });
+      const later = h.temporal.start(WF, 'ev1', 'r1');
+      delete later.memo;
+      later.firstRunId = 'r0';
+      const origin = { ...later, runId: 'r0', memo: { [RUN_ID_MEMO_KEY]: 'ev1' } };
+      const describe = h.temporal.describe.bind(h.temporal);
+      h.temporal.describe = (ref) =>
+        ref.runId === 'r0' ? Promise.resolve({ ...origin, status: 'CONTINUED_AS_NEW' }) : describe(ref);
+      await h.reconciler.reconcile(h.key);
+      expect(h.temporal.calls).to.include(`cancel ${WF}`);
     });
 
     it('lets an intent with the skip-cleanup annotation go without touching its workflow', async () => {

@@ -794,6 +794,22 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       }
     });
 
+    it('bounds an ordinary route by routeTimeoutMs, apart from the long request timeout', async () => {
+      const other = await startHarness({
+        config: { requestTimeoutMs: 60_000, routeTimeoutMs: 100 },
+        parentCheck: { digExists: () => new Promise(() => undefined) },
+      });
+      try {
+        expectText(
+          await call('POST', BASE, { body: body('x'), url: other.url }),
+          503,
+          'request timed out: the operator did not finish it in time',
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
     it('answers 503 when a handler takes longer than the request timeout, and keeps serving', async () => {
       const other = await startHarness({
         config: { requestTimeoutMs: 100 },

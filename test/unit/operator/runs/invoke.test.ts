@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -73,6 +74,28 @@ describe('invoke', () => {
     await invoker.close();
     expect(result.outcome).to.equal('unknown');
     expect(result.outcome !== 'started' && result.message).to.match(/no answer within 300 ms/);
+  });
+
+  it('ends a call at once when the leader’s term ends, as a start of unknown outcome', async () => {
+    const invoker = new Invoker({ timeoutMs: 60_000 });
+    const term = new AbortController();
+    const pending = invoker.invoke({ host: '127.0.0.1', port, clientName: 'hang' }, '{}', term.signal);
+    term.abort(new Error('leadership ended'));
+    const result = await pending;
+    await invoker.close();
+    expect(result.outcome).to.equal('unknown');
+    expect(result.outcome !== 'started' && result.message).to.match(/abandoned \(leadership ended\)/);
+  });
+
+  it('keeps no listener on the long-lived term signal once a call is over', async () => {
+    const invoker = new Invoker({ timeoutMs: 2000 });
+    const term = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const result = await invoker.invoke({ host: '127.0.0.1', port, clientName: 'ok' }, '{}', term.signal);
+      expect(result.outcome).to.equal('started');
+    }
+    await invoker.close();
+    expect(getEventListeners(term.signal, 'abort')).to.have.length(0);
   });
 
   it('builds EMCO URLs, bracketing IPv6 hosts', () => {
