@@ -266,12 +266,18 @@ function followDelay(ctx: Context, run: Run): number {
 /**
  * The completion the run watcher saw, as Temporal's view of the run, when it is the completion of
  * this very run (the workflow and run ids recorded when it was started or attached); otherwise
- * undefined. The watched run is the recorded one, so it carries this run's id.
+ * undefined. It carries the TAC run id the watcher read from the workflow, so a workflow this run
+ * did not start is refused here as after a describe.
  */
 function watchedSeen(completed: WatchedCompletion | undefined, run: Run): SeenWorkflow | undefined {
   if (completed === undefined || run.runId === undefined) return undefined;
   if (completed.workflowId !== run.workflowId || completed.runId !== run.runId) return undefined;
-  return { runId: completed.runId, status: 'COMPLETED', closeTime: completed.seenAt, tacRunId: run.id };
+  return {
+    runId: completed.runId,
+    status: 'COMPLETED',
+    closeTime: completed.seenAt,
+    ...(completed.tacRunId !== undefined ? { tacRunId: completed.tacRunId } : {}),
+  };
 }
 
 /** A Running run: closed, continued as new, past its deadline, gone, or still going. */

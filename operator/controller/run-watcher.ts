@@ -3,11 +3,17 @@
 // a run costs no polling loop over all objects. A wait that fails (Temporal unreachable) re-queues
 // only after a per-intent exponential backoff, so an outage never turns into a hot loop. A run whose
 // result the long poll returned is remembered as completed until the intent's reconcile has recorded
-// it (forget), so that reconcile does not ask Temporal again what the poll already answered.
+// it (forget), so that reconcile does not ask Temporal again what the poll already answered. Which
+// TAC run the workflow belongs to is read while the poll waits (a describe alongside it, not after
+// it), so a completion handed over still tells a workflow this run did not start.
 import { errorFields, type Logger } from '../../common/log.js';
 import type { WorkflowPort, WorkflowRef } from '../temporal/temporal-gateway.js';
 import { setLongTimeout } from '../../common/long-timer.js';
+import { carriedRunId } from './observer.js';
 import type { WatchedCompletion } from './step.js';
+
+/** The owner of a watched workflow could not be read: its completion is not handed over. */
+const UNKNOWN_OWNER = Symbol('unknown owner');
 
 /** A long poll never outlives this; the reconciler re-arms it. */
 const MAX_WAIT_MS = 5 * 60_000;
@@ -46,7 +52,7 @@ export class RunWatcher {
   private readonly now: () => Date;
 
   constructor(
-    private readonly temporal: Pick<WorkflowPort, 'waitForResult'>,
+    private readonly temporal: Pick<WorkflowPort, 'waitForResult' | 'describe'>,
     private readonly enqueue: (key: string) => void,
     private readonly logger: Logger,
     options: RunWatcherOptions = {},
@@ -68,13 +74,21 @@ export class RunWatcher {
     if (seen !== undefined && !sameRun(seen, ref)) this.completions.delete(key);
     const watch: Watch = { ref, abort: new AbortController() };
     this.watches.set(key, watch);
+    const owner = this.owner(key, ref, watch.abort.signal);
     this.temporal.waitForResult(ref, MAX_WAIT_MS, watch.abort.signal).then(
-      (result) => {
+      async (result) => {
         this.failures.delete(key);
-        // Only a completion of a known run is handed over; any other close is described as before.
+        // Only a completion of a known run whose owner was read is handed over; any other close is
+        // described as before.
         if (result.done && result.status === 'COMPLETED' && ref.runId !== undefined && ref.runId !== '') {
-          if (!watch.abort.signal.aborted && !this.stopped) {
-            this.completions.set(key, { workflowId: ref.workflowId, runId: ref.runId, seenAt: this.now() });
+          const carried = await owner;
+          if (carried !== UNKNOWN_OWNER && !watch.abort.signal.aborted && !this.stopped) {
+            this.completions.set(key, {
+              workflowId: ref.workflowId,
+              runId: ref.runId,
+              seenAt: this.now(),
+              ...(carried !== undefined ? { tacRunId: carried } : {}),
+            });
           }
         }
         this.done(key, watch, 0);
@@ -92,6 +106,27 @@ export class RunWatcher {
         this.done(key, watch, delay);
       },
     );
+  }
+
+  /** The TAC run id `ref` carries (undefined: none), or UNKNOWN_OWNER when it could not be read. */
+  private async owner(
+    key: string,
+    ref: WorkflowRef,
+    signal: AbortSignal,
+  ): Promise<string | undefined | typeof UNKNOWN_OWNER> {
+    if (ref.runId === undefined || ref.runId === '') return UNKNOWN_OWNER;
+    try {
+      const state = await this.temporal.describe(ref, signal);
+      return state === undefined ? UNKNOWN_OWNER : await carriedRunId(this.temporal, state, signal);
+    } catch (err) {
+      // The reconcile describes the run itself then; nothing is handed over.
+      this.logger.debug('Reading the owner of a watched workflow failed', {
+        key,
+        workflowId: ref.workflowId,
+        ...errorFields(err),
+      });
+      return UNKNOWN_OWNER;
+    }
   }
 
   /** Ends a wait: re-queues the intent (after `delayMs`) unless the watch was replaced or stopped. */

@@ -27,6 +27,8 @@ export interface WatchedCompletion {
   runId: string;
   /** When the watcher saw the result (the SDK's result does not carry Temporal's close time). */
   seenAt: Date;
+  /** The TAC run id the workflow carries (its memo, or its chain's first run's); absent: none. */
+  tacRunId?: string;
 }
 
 export interface Observation {

@@ -67,7 +67,7 @@ describe('Controller', () => {
       },
     } as unknown as Reconciler;
     const watcher = new RunWatcher(
-      { waitForResult: () => new Promise(() => undefined) },
+      { waitForResult: () => new Promise(() => undefined), describe: () => Promise.resolve(undefined) },
       () => undefined,
       recordingLogger().logger,
     );

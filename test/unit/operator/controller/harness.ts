@@ -117,10 +117,11 @@ export class FakeWatcher {
     this.watched.delete(key);
     this.completions.delete(key);
   }
-  sawComplete(key: string, seenAt: Date): void {
+  /** `tacRunId`: the TAC run id the workflow carried, as the watcher read it. */
+  sawComplete(key: string, seenAt: Date, tacRunId: string): void {
     const ref = this.watched.get(key);
     if (ref?.runId === undefined) throw new Error(`no watch of a known run for ${key}`);
-    this.completions.set(key, { workflowId: ref.workflowId, runId: ref.runId, seenAt });
+    this.completions.set(key, { workflowId: ref.workflowId, runId: ref.runId, seenAt, tacRunId });
   }
   completed(key: string, ref: WorkflowRef): WatchedCompletion | undefined {
     const seen = this.completions.get(key);

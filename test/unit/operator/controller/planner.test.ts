@@ -338,11 +338,20 @@ const rows: Row[] = [
   {
     name: 'Running, the run watcher saw it complete: Succeeded when it was seen, Temporal not asked again',
     intent: intentWith(run('Running')),
-    observed: { now: at(20), completed: { workflowId: WF, runId: 'r1', seenAt: at(12) } },
+    observed: { now: at(20), completed: { workflowId: WF, runId: 'r1', seenAt: at(12), tacRunId: 'ev1' } },
     phase: 'Succeeded',
     actions: ['forget', 'event'],
     event: 'RunSucceeded',
     check: (s) => expect(s.status.lastRun?.endTime).to.equal(at(12).toISOString()),
+  },
+  {
+    name: 'Running, the run watcher saw a workflow without this run id complete: Failed, not Succeeded',
+    intent: intentWith(run('Running')),
+    observed: { now: at(20), completed: { workflowId: WF, runId: 'r1', seenAt: at(12) } },
+    phase: 'Failed',
+    actions: ['forget', 'event'],
+    event: 'RunFailed',
+    check: (s) => expect(s.status.lastRun?.failureMessage).to.match(/was not started for this run/),
   },
   {
     name: 'Running, a completion the watcher saw of another run: not this run, followed as before',
@@ -358,7 +367,7 @@ const rows: Row[] = [
     observed: {
       now: at(20),
       workflow: seen('FAILED', { closeTime: at(11), failureMessage: 'boom (Error)' }),
-      completed: { workflowId: WF, runId: 'r1', seenAt: at(12) },
+      completed: { workflowId: WF, runId: 'r1', seenAt: at(12), tacRunId: 'ev1' },
     },
     phase: 'Failed',
     actions: ['forget', 'event'],

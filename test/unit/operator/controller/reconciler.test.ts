@@ -167,7 +167,7 @@ describe('Reconciler', () => {
     expect(h.current()?.status?.lastRun?.phase).to.equal('Running');
     h.temporal.close(WF, 'COMPLETED');
     h.clock.t += 40;
-    h.watcher.sawComplete(h.key, new Date(h.clock.t));
+    h.watcher.sawComplete(h.key, new Date(h.clock.t), 'ev1');
     h.clock.t += 5;
     h.temporal.calls.length = 0;
     await h.reconciler.reconcile(h.key);

@@ -1,11 +1,23 @@
 import { expect } from 'chai';
 import { RunWatcher } from '../../../../operator/controller/run-watcher.js';
-import type { WaitResult, WorkflowRef } from '../../../../operator/temporal/temporal-gateway.js';
+import type {
+  WaitResult,
+  WorkflowRef,
+  WorkflowState,
+} from '../../../../operator/temporal/temporal-gateway.js';
 import { deferred, FakeClock, recordingLogger, settle, type Deferred } from '../fakes.js';
 
-/** A Temporal port whose waits the test settles one by one. */
-function fakeTemporal(): { waits: Deferred<WaitResult>[]; refs: WorkflowRef[]; signals: AbortSignal[] } & {
+/**
+ * A Temporal port whose waits the test settles one by one; describe answers with a workflow whose
+ * memo carries `memoRunId` (null: no TAC run id; `fail`: describe throws).
+ */
+function fakeTemporal(memoRunId: string | null = 'run-1'): {
+  waits: Deferred<WaitResult>[];
+  refs: WorkflowRef[];
+  signals: AbortSignal[];
+} & {
   waitForResult(ref: WorkflowRef, timeoutMs: number, signal?: AbortSignal): Promise<WaitResult>;
+  describe(ref: WorkflowRef): Promise<WorkflowState | undefined>;
 } {
   const waits: Deferred<WaitResult>[] = [];
   const refs: WorkflowRef[] = [];
@@ -14,6 +26,18 @@ function fakeTemporal(): { waits: Deferred<WaitResult>[]; refs: WorkflowRef[]; s
     waits,
     refs,
     signals,
+    describe(r) {
+      if (memoRunId === 'fail') return Promise.reject(new Error('Temporal unavailable'));
+      return Promise.resolve({
+        workflowId: r.workflowId,
+        runId: r.runId ?? 'latest',
+        type: 'noop',
+        taskQueue: 'q',
+        status: 'RUNNING',
+        startTime: new Date(0),
+        memo: memoRunId !== null ? { tacRunId: memoRunId } : {},
+      });
+    },
     waitForResult(ref, _timeoutMs, signal) {
       const d = deferred<WaitResult>();
       waits.push(d);
@@ -113,7 +137,12 @@ describe('RunWatcher', () => {
     temporal.waits[0]?.resolve({ done: true, status: 'COMPLETED', result: null });
     await settle();
     expect(enqueued).to.deep.equal(['ns/a']);
-    expect(watcher.completed('ns/a', ref)).to.deep.equal({ workflowId: 'wf', runId: 'r1', seenAt });
+    expect(watcher.completed('ns/a', ref)).to.deep.equal({
+      workflowId: 'wf',
+      runId: 'r1',
+      seenAt,
+      tacRunId: 'run-1',
+    });
     expect(watcher.completed('ns/a', { workflowId: 'wf', runId: 'r0' })).to.equal(undefined);
     expect(watcher.completed('ns/b', ref)).to.equal(undefined);
     watcher.watch('ns/a', ref); // the same run again (a conflict retried): still known
@@ -146,5 +175,25 @@ describe('RunWatcher', () => {
     expect(watcher.completed('ns/timeout', ref)).to.equal(undefined);
     expect(watcher.completed('ns/latest', latest)).to.equal(undefined);
     expect(watcher.completed('ns/forgotten', ref)).to.equal(undefined);
+  });
+
+  it('hands over the TAC run id the workflow carries, none when it carries none, nothing when it cannot be read', async () => {
+    const foreign = fakeTemporal(null);
+    const w1 = new RunWatcher(foreign, () => undefined, recordingLogger().logger);
+    w1.watch('ns/a', ref);
+    foreign.waits[0]?.resolve({ done: true, status: 'COMPLETED' });
+    await settle();
+    const handed = w1.completed('ns/a', ref);
+    expect(handed).to.not.equal(undefined);
+    expect(handed?.tacRunId, 'a workflow without a TAC run id').to.equal(undefined);
+
+    const unreadable = fakeTemporal('fail');
+    const enqueued: string[] = [];
+    const w2 = new RunWatcher(unreadable, (k) => enqueued.push(k), recordingLogger().logger);
+    w2.watch('ns/b', ref);
+    unreadable.waits[0]?.resolve({ done: true, status: 'COMPLETED' });
+    await settle();
+    expect(enqueued, 'the intent is still re-queued').to.deep.equal(['ns/b']);
+    expect(w2.completed('ns/b', ref), 'the reconcile describes it itself').to.equal(undefined);
   });
 });
