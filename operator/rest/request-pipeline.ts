@@ -108,6 +108,7 @@ async function run(
     if (!res.writableFinished) aborter.abort();
   });
   let bodyPromise: Promise<Buffer> | undefined;
+  let bodyDone = false;
   let timer: NodeJS.Timeout | undefined;
   let onTimeout: (() => void) | undefined;
   const arm = (ms: number): void => {
@@ -121,7 +122,7 @@ async function run(
     params: target.params,
     rawQuery: target.rawQuery,
     headers: req.headers,
-    body: () => (bodyPromise ??= readBody(req, config.maxBodyBytes)),
+    body: () => (bodyPromise ??= readBody(req, config.maxBodyBytes).finally(() => (bodyDone = true))),
     ...(user !== undefined ? { user } : {}),
     authorize: (check) => authorizeFor(deps, user, check),
     logger: log,
@@ -129,8 +130,15 @@ async function run(
     extendDeadline: (extraMs) => arm(config.requestTimeoutMs + Math.max(0, extraMs)),
   };
   const timeout = new Promise<Reply>((resolveTimeout) => {
+    // A body still arriving is the client's delay (408, and the rest of it is not read), not ours.
     onTimeout = () =>
-      resolveTimeout(textError(503, 'request timed out: the operator did not finish it in time'));
+      resolveTimeout(
+        bodyPromise !== undefined && !bodyDone
+          ? textError(408, 'request timed out: the request body did not arrive in time', {
+              Connection: 'close',
+            })
+          : textError(503, 'request timed out: the operator did not finish it in time'),
+      );
   });
   if (route.selfTimed === true) return route.handler(ctx);
   arm(config.requestTimeoutMs);
