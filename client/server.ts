@@ -139,6 +139,10 @@ export function createClientServer(options: ClientServerOptions): ClientServer {
     options.tls === null
       ? createHttpServer(onRequest)
       : createHttpsServer({ cert: options.tls.certPem, key: options.tls.key.reveal() }, onRequest);
+  // A client that never finishes its request is answered 408 instead of holding the connection for
+  // Node's defaults (60 s for headers, 300 s for the request).
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   let url = '';
   let stopped: Promise<void> | undefined;
 
