@@ -13,8 +13,15 @@ import type { EnvInfo } from '../../testenv/types.js';
 import { installCrdAndRbac, kubeconfigFileFor } from '../support/operator.js';
 import { inspectorUrlIn, memoryAfterGc, type MemorySample } from './memory-probe.js';
 
-/** The operator's request timeout in the fuzz: bounds a stalled request (`TAC_REST_REQUEST_TIMEOUT`). */
-export const OPERATOR_REQUEST_TIMEOUT_MS = 10_000;
+/** The operator's request timeout in the fuzz (`TAC_REST_REQUEST_TIMEOUT`): bounds an ordinary request. */
+export const OPERATOR_REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * How long the operator waits for a whole request (`TAC_REST_RECEIVE_TIMEOUT`) and for its headers
+ * (`TAC_REST_HEADERS_TIMEOUT`): a stalled request is answered 408 by then. Releases without these
+ * settings ignore them and answer a body still arriving at the request timeout with 408 instead.
+ */
+export const OPERATOR_RECEIVE_TIMEOUT_MS = 10_000;
+export const OPERATOR_HEADERS_TIMEOUT_MS = 5_000;
 /** The only workflow-client endpoint the fuzzed operator may call: nothing listens on port 1. */
 export const ALLOWED_CLIENT_ENDPOINT = '127.0.0.1:1';
 
@@ -139,6 +146,8 @@ export async function startFuzzPrograms(env: EnvInfo): Promise<FuzzPrograms> {
     TAC_REST_PORT: String(port),
     TAC_REST_AUTH: auth,
     TAC_REST_REQUEST_TIMEOUT: `${OPERATOR_REQUEST_TIMEOUT_MS}ms`,
+    TAC_REST_RECEIVE_TIMEOUT: `${OPERATOR_RECEIVE_TIMEOUT_MS}ms`,
+    TAC_REST_HEADERS_TIMEOUT: `${OPERATOR_HEADERS_TIMEOUT_MS}ms`,
     TAC_DEFAULT_NAMESPACE: namespace,
     TAC_WATCH_NAMESPACES: namespace,
     TAC_ALLOWED_CLIENT_ENDPOINTS: ALLOWED_CLIENT_ENDPOINT,

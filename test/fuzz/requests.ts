@@ -201,12 +201,10 @@ const extraHeaders: fc.Arbitrary<{ headers: Array<[string, string]>; label: stri
   },
   {
     weight: 2,
-    arbitrary: fc
-      .string({ unit: 'grapheme-ascii', maxLength: 140 })
-      .map((s) => ({
-        headers: [['X-Request-Id', s.replace(/[\r\n]/g, '')] as [string, string]],
-        label: 'request-id',
-      })),
+    arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 140 }).map((s) => ({
+      headers: [['X-Request-Id', s.replace(/[\r\n]/g, '')] as [string, string]],
+      label: 'request-id',
+    })),
   },
   {
     weight: 1,

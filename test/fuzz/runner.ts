@@ -75,7 +75,8 @@ const MIB = 1024 * 1024;
 export const ORDINARY_DEADLINE_MS = OPERATOR_REQUEST_TIMEOUT_MS + 10_000;
 /**
  * Deadline of a stalled request (headers or body never finish): the servers' receive timeouts
- * (operator: its request timeout, 10 s here; workflow client: 30 s for the whole request), plus
+ * (operator: 10 s here, or its 15 s request timeout where the receive timeout is not configurable;
+ * workflow client: 30 s for the whole request), plus
  * Node's interval for checking them (`connectionsCheckingInterval`, 30 s unless a server sets it),
  * plus slack for a busy machine.
  */
@@ -163,26 +164,18 @@ function bump(map: Record<string, number>, key: string): void {
   map[key] = (map[key] ?? 0) + 1;
 }
 
-/** Deletes every intent the fuzz created and waits until the operators' lists are empty again. */
+/** Deletes every intent the fuzz created and waits until the API server has none left. */
 export async function removeFuzzResources(programs: FuzzPrograms): Promise<void> {
-  await kubectl(programs.env, [
-    'delete',
-    'temporalactionintents.tac.emco.io',
-    '--all',
-    '-n',
-    programs.namespace,
-    '--wait=true',
-    '--timeout=120s',
-  ]);
-  const left = await kubectl(programs.env, [
-    'get',
-    'temporalactionintents.tac.emco.io',
-    '-n',
-    programs.namespace,
-    '-o',
-    'name',
-  ]);
-  if (left.trim() !== '') throw new Error(`fuzz intents still present after deletion:\n${left}`);
+  const resource = 'temporalactionintents.tac.emco.io';
+  await kubectl(programs.env, ['delete', resource, '--all', '-n', programs.namespace, '--wait=false']);
+  const deadline = Date.now() + 300_000;
+  let left = '';
+  while (Date.now() < deadline) {
+    left = (await kubectl(programs.env, ['get', resource, '-n', programs.namespace, '-o', 'name'])).trim();
+    if (left === '') return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`fuzz intents still present 300 s after their deletion:\n${left.slice(0, 2000)}`);
 }
 
 async function settle(programs: FuzzPrograms): Promise<void> {
@@ -273,7 +266,11 @@ export async function runFuzz(programs: FuzzPrograms, options: FuzzOptions): Pro
       const { answer, problems } = await fire(programs, req);
       if (problems.length > 0) {
         report.failureCount++;
-        if (report.failures.length < 50) report.failures.push(failureOf(req, index, answer, problems));
+        if (report.failures.length < 50) {
+          const failure = failureOf(req, index, answer, problems);
+          report.failures.push(failure);
+          log(`[fuzz] failure: ${JSON.stringify(failure)}`);
+        }
       }
       if (!record) return;
       report.requests++;
@@ -321,8 +318,15 @@ export async function runFuzz(programs: FuzzPrograms, options: FuzzOptions): Pro
   await phase(options.seed, options.count, true, 0);
   report.durationMs = Date.now() - mainStarted;
   if (report.crashes.length === 0) {
-    await settle(programs);
-    const after = await measure(programs);
+    let after: Record<string, MemorySample> = {};
+    try {
+      await settle(programs);
+      after = await measure(programs);
+    } catch (err) {
+      report.crashes.push(
+        `memory after the run not measured: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
     for (const [name, b] of Object.entries(before)) {
       const a = after[name];
       if (a === undefined) continue;
