@@ -137,7 +137,7 @@ function percentile(sorted: number[], p: number): number {
 async function fire(
   programs: FuzzPrograms,
   req: FuzzRequest,
-): Promise<{ answer: RawAnswer; problems: string[]; deadline: number }> {
+): Promise<{ answer: RawAnswer; problems: string[]; stalled: boolean }> {
   const program = programOf(programs, req.target);
   const url = new URL(program.url);
   const wire = encodeRequest(req, url.host, {
@@ -155,9 +155,11 @@ async function fire(
           : wire.headEnd + Math.floor(bodyLength / 2),
     };
   }
-  const deadline = delivery.kind === 'stall' ? STALL_DEADLINE_MS : ORDINARY_DEADLINE_MS;
+  // Chunked framing with no chunk at all never ends either: the server waits as for a stalled body.
+  const unterminated = req.framing === 'bad-chunked' && wire.bytes.length === wire.headEnd;
+  const deadline = delivery.kind === 'stall' || unterminated ? STALL_DEADLINE_MS : ORDINARY_DEADLINE_MS;
   const answer = await sendRaw(url.hostname, Number(url.port), wire.bytes, delivery, req.method, deadline);
-  return { answer, problems: judge(req, answer, deadline), deadline };
+  return { answer, problems: judge(req, answer, deadline), stalled: deadline === STALL_DEADLINE_MS };
 }
 
 function bump(map: Record<string, number>, key: string): void {
@@ -263,7 +265,7 @@ export async function runFuzz(programs: FuzzPrograms, options: FuzzOptions): Pro
       return { req, index };
     };
     const handle = async (req: FuzzRequest, index: number): Promise<void> => {
-      const { answer, problems } = await fire(programs, req);
+      const { answer, problems, stalled } = await fire(programs, req);
       if (problems.length > 0) {
         report.failureCount++;
         if (report.failures.length < 50) {
@@ -283,7 +285,7 @@ export async function runFuzz(programs: FuzzPrograms, options: FuzzOptions): Pro
       bump(statuses, answer.status === undefined ? answer.outcome : String(answer.status));
       bump(report.outcomes, answer.outcome);
       for (const m of req.mutation.split('+')) bump(report.mutations, m);
-      if (req.delivery.kind === 'stall') {
+      if (stalled) {
         report.stalled.count++;
         report.stalled.maxAnswerMs = Math.max(report.stalled.maxAnswerMs, Math.round(answer.latencyMs));
       } else if (req.delivery.kind === 'whole' && answer.outcome === 'answered') {
