@@ -25,6 +25,8 @@ export interface RawAnswer {
   latencyMs: number;
   /** Socket error seen by the client, if any (e.g. ECONNRESET after an early answer). */
   socketError?: string;
+  /** Whether every byte meant to be sent had been handed to the network when the answer came. */
+  sentAll: boolean;
 }
 
 const BODY_CAPTURE = 64 * 1024;
@@ -83,6 +85,7 @@ export function sendRaw(
     let parsed: Parsed | undefined;
     let statusAt: number | undefined;
     let socketError: string | undefined;
+    let sentAll = false;
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (outcome: RawAnswer['outcome']): void => {
@@ -101,6 +104,7 @@ export function sendRaw(
             : received.subarray(parsed.bodyStart, parsed.bodyStart + BODY_CAPTURE).toString('utf8'),
         latencyMs: (statusAt ?? performance.now()) - started,
         ...(socketError !== undefined ? { socketError } : {}),
+        sentAll,
       });
     };
     timers.push(setTimeout(() => finish('deadline'), deadlineMs));
@@ -124,7 +128,7 @@ export function sendRaw(
     socket.on('close', () => finish('closed'));
     socket.once('connect', () => {
       if (delivery.kind === 'whole') {
-        socket.write(bytes);
+        socket.write(bytes, (err) => (sentAll = err === undefined || err === null));
         return;
       }
       if (delivery.kind === 'stall') {
@@ -142,7 +146,9 @@ export function sendRaw(
         const piece = bytes.subarray(i * size, (i + 1) * size);
         timers.push(
           setTimeout(() => {
-            if (!socket.destroyed) socket.write(piece);
+            const last = (i + 1) * size >= bytes.length;
+            if (!socket.destroyed)
+              socket.write(piece, (err) => (sentAll ||= last && (err === undefined || err === null)));
           }, i * delivery.pauseMs),
         );
       }

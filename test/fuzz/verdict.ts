@@ -36,11 +36,11 @@ export function judge(req: FuzzRequest, answer: RawAnswer, deadlineMs: number): 
   if (answer.outcome === 'closed') {
     // Node's HTTP parser answers what it rejects with 400/431/505 before closing; a bare close
     // is only acceptable after the client sent a protocol switch the server does not offer.
-    // A server may answer before a slow body is complete and close; the client, still sending,
-    // then gets a reset that can discard the answer from its receive buffer (EPIPE/ECONNRESET).
+    // A server may answer before the body is complete and close; the client, still sending (a
+    // slow or a large body), then gets a reset that can discard the answer from its receive
+    // buffer (EPIPE/ECONNRESET).
     const upgrade = req.headers.some(([k]) => k.toLowerCase() === 'upgrade');
-    const resetWhileSending =
-      req.delivery.kind === 'slow' && /EPIPE|ECONNRESET/.test(answer.socketError ?? '');
+    const resetWhileSending = !answer.sentAll && /EPIPE|ECONNRESET/.test(answer.socketError ?? '');
     if (!upgrade && !resetWhileSending) {
       problems.push(
         `connection closed without an answer${answer.socketError ? ` (${answer.socketError})` : ''}`,

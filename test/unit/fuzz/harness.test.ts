@@ -49,6 +49,7 @@ function answer(status: number | undefined, body = '', over: Partial<RawAnswer> 
     headers: {},
     body,
     latencyMs: 1,
+    sentAll: true,
     ...over,
   };
 }
@@ -129,7 +130,9 @@ describe('test/fuzz harness', () => {
       );
       expect(judge(request(), answer(undefined), 1000)[0]).to.contain('closed without an answer');
       const slow = request({ delivery: { kind: 'slow', chunks: 3, pauseMs: 5 } });
-      expect(judge(slow, answer(undefined, '', { socketError: 'write EPIPE' }), 1000)).to.deep.equal([]);
+      const reset = answer(undefined, '', { socketError: 'write EPIPE', sentAll: false });
+      expect(judge(slow, reset, 1000)).to.deep.equal([]);
+      expect(judge(request(), { ...reset, sentAll: true }, 1000)[0]).to.contain('closed without an answer');
     });
 
     it('fails a 2xx on a protected route without a valid token, with auth on', () => {
