@@ -125,6 +125,7 @@ async function run(
   });
   const routeTimeoutMs = config.routeTimeoutMs ?? config.requestTimeoutMs;
   let bodyPromise: Promise<Buffer> | undefined;
+  let bodyDone = false;
   let timer: NodeJS.Timeout | undefined;
   let onTimeout: (() => void) | undefined;
   const arm = (ms: number): void => {
@@ -143,7 +144,7 @@ async function run(
         req,
         config.maxBodyBytes,
         config.receiveTimeoutMs ?? DEFAULT_RECEIVE_TIMEOUTS.receiveTimeoutMs,
-      )),
+      ).finally(() => (bodyDone = true))),
     ...(user !== undefined ? { user } : {}),
     authorize: (check) => authorizeFor(deps, user, check),
     logger: log,
@@ -151,8 +152,15 @@ async function run(
     extendDeadline: (extraMs) => arm(routeTimeoutMs + Math.max(0, extraMs)),
   };
   const timeout = new Promise<Reply>((resolveTimeout) => {
+    // A body still arriving is the client's delay (408, and the rest of it is not read), not ours.
     onTimeout = () =>
-      resolveTimeout(textError(503, 'request timed out: the operator did not finish it in time'));
+      resolveTimeout(
+        bodyPromise !== undefined && !bodyDone
+          ? textError(408, 'request timed out: the request body did not arrive in time', {
+              Connection: 'close',
+            })
+          : textError(503, 'request timed out: the operator did not finish it in time'),
+      );
   });
   if (route.selfTimed === true) return route.handler(ctx);
   arm(routeTimeoutMs);

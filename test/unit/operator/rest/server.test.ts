@@ -1,5 +1,6 @@
 import type { V1SubjectAccessReview, V1TokenReview } from '@kubernetes/client-node';
 import http from 'node:http';
+import net from 'node:net';
 import { expect } from 'chai';
 import { request } from 'undici';
 import { intent as intentFixture } from '../../../support/builders.js';
@@ -821,6 +822,27 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
           503,
           'request timed out: the operator did not finish it in time',
         );
+        expect((await call('GET', BASE, { url: other.url })).status).to.equal(200);
+      } finally {
+        await other.close();
+      }
+    });
+    it('answers 408 and closes the connection when the body is still arriving at the request timeout', async () => {
+      const other = await startHarness({ config: { requestTimeoutMs: 150 } });
+      try {
+        const { hostname, port } = new URL(other.url);
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = net.connect({ host: hostname, port: Number(port) }, () => {
+            socket.write(`POST ${BASE} HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"metadata":`);
+          });
+          let text = '';
+          socket.on('data', (c: Buffer) => (text += c.toString()));
+          socket.on('close', () => resolve(text));
+          socket.on('error', reject);
+        });
+        expect(answer).to.match(/^HTTP\/1\.1 408 /);
+        expect(answer).to.match(/\r\nconnection: close\r\n/i);
+        expect(answer).to.contain('request timed out: the request body did not arrive in time\n');
         expect((await call('GET', BASE, { url: other.url })).status).to.equal(200);
       } finally {
         await other.close();
