@@ -103,6 +103,7 @@ describe('programs in their images', function () {
         ...(await programEnv('workflow-client')),
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(port),
+        TAC_CLIENT_TOKEN: 'image-test-token',
       },
     });
     await withLogsOnFailure(name, async () => {

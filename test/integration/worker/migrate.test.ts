@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { freePort } from '../../../testenv/ports.js';
 import { uniqueName } from '../../support/env.js';
 import type { TacWorker } from '../../../worker/create-worker.js';
 import type { migrate } from '../../../worker/workflows/migrate.js';
@@ -52,14 +53,19 @@ describe('migrate workflow against an EMCO stand-in (real Temporal)', function (
   let running: Promise<void>;
   let taskQueue: string;
   let emco: EmcoStandIn;
+  /** The stand-in's port: fixed, so the worker's EMCO URL allow-list can name it. */
+  let emcoPort: number;
 
   before(async () => {
     fx = await temporalFixture();
-    ({ worker, running, taskQueue } = await startWorker(fx));
+    emcoPort = await freePort();
+    ({ worker, running, taskQueue } = await startWorker(fx, {
+      activityDeps: { emcoAllowedUrls: [`http://127.0.0.1:${emcoPort}`] },
+    }));
   });
   beforeEach(async () => {
     emco = standIn();
-    await emco.start();
+    await emco.start(emcoPort);
   });
   afterEach(async () => {
     await emco.stop();
