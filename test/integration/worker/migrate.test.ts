@@ -163,6 +163,32 @@ describe('migrate workflow against an EMCO stand-in (real Temporal)', function (
     );
   });
 
+  it("refuses, without retries and without any request, an EMCO URL outside the worker's allow-list", async () => {
+    const elsewhere = standIn();
+    await elsewhere.start();
+    try {
+      const handle = await start(migrateParams(elsewhere.url));
+      const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+      expect(err).to.be.instanceOf(WorkflowFailedError);
+      expect(err.cause?.message).to.equal(
+        `migrate to prov1+edge2 failed at getAppPlacement: emcoGetAppPlacement: EMCO URL "${elsewhere.url}" is not in ` +
+          `the worker's allow-list (TAC_WORKER_EMCO_ALLOWED_URLS; it allows http://127.0.0.1:${emcoPort})`,
+      );
+      const failed = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes);
+      expect(failed).to.have.length(1);
+      expect(failed?.[0]?.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo).to.deep.include(
+        {
+          type: 'EmcoUrlNotAllowed',
+          nonRetryable: true,
+        },
+      );
+      expect(elsewhere.requests).to.deep.equal([]);
+      expect(emco.requests).to.deep.equal([]);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
   it('lists missing parameters', async () => {
     const handle = await start({ activityParams: { migrate: { app: 'x' } } });
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
