@@ -88,6 +88,7 @@ export async function handleInvoke(
         throw new InvokeError(429, 'too many /invoke calls in flight: retry later', 'too_many_requests');
       }
       acquired = deps.limit;
+      deps.metrics.inFlight(1);
     }
     const body = await readBody(req, deps.bodyLimitBytes);
     let spec;
@@ -135,6 +136,9 @@ export async function handleInvoke(
     if (failure.status === 413 || failure.status === 429) headers['Connection'] = 'close';
     sendText(res, failure.status, failure.message, headers);
   } finally {
-    acquired?.release();
+    if (acquired !== undefined) {
+      acquired.release();
+      deps.metrics.inFlight(-1);
+    }
   }
 }
