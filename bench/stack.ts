@@ -12,6 +12,7 @@ import { startEmcoEtcd, type EmcoEtcd } from '../scripts/emco-etcd.js';
 import type { Launcher } from './build.js';
 import { settledMemory, spawnProgram, waitHttpOk, type Child, type SettledMemory } from './children.js';
 import { adminKubeConfig, ensureNamespace, installCrd } from './kube.js';
+import { writeInvokeAuth } from '../testenv/invoke-auth.js';
 
 /** Namespace the operator watches; every measured intent lives here. */
 export const OPERATOR_NAMESPACE = 'tac-bench';
@@ -35,6 +36,8 @@ export interface Stack {
   kc: KubeConfig;
   temporal: Client;
   clientPort: number;
+  /** Bearer token the workflow client requires on /invoke. */
+  clientToken: string;
   restUrl: string;
   /** `127.0.0.1:<port>` of the operator's gRPC action controller (EMCO's contextupdate). */
   grpcAddress: string;
@@ -121,6 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     children.push(worker);
     const clientPort = await freePort();
+    const invokeAuth = await writeInvokeAuth(logDir);
     const client = spawnProgram({
       name: 'workflow-client',
       argv: options.launcher.argv('client'),
@@ -129,6 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...temporalEnv,
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(clientPort),
+        ...invokeAuth.clientEnv,
         LOG_LEVEL: 'warn',
       },
       logDir,
@@ -150,6 +155,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TAC_WATCH_NAMESPACES: OPERATOR_NAMESPACE,
       TAC_DEFAULT_NAMESPACE: OPERATOR_NAMESPACE,
       POD_NAME: 'bench-operator',
+      ...invokeAuth.operatorEnv,
       LOG_LEVEL: 'warn',
       TAC_GRPC_ENABLED: 'true',
       TAC_GRPC_HOST: '127.0.0.1',
@@ -190,6 +196,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       kc,
       temporal,
       clientPort,
+      clientToken: invokeAuth.token,
       restUrl,
       grpcAddress: `127.0.0.1:${grpcPort}`,
       emcoEtcd: etcd,

@@ -16,6 +16,7 @@ import type { EnvInfo } from '../testenv/types.js';
 import { startFaultProxy, type FaultProxy, type Link } from './fault-proxy.js';
 import { startChaosServers, type ChaosServers } from './servers.js';
 import { killNow } from './signals.js';
+import { writeInvokeAuth } from '../testenv/invoke-auth.js';
 
 export const CHAOS_NAMESPACE = 'tac-chaos';
 export const LEASE_NAME = 'tac-operator-chaos';
@@ -154,6 +155,7 @@ export async function startChaosStack(log: (m: string) => void): Promise<ChaosSt
       () => Promise.resolve(),
     );
     const clientPort = await freePort();
+    const invokeAuth = await writeInvokeAuth(logDir);
     const workflowClient = managed(
       'workflow-client',
       launcher,
@@ -162,6 +164,7 @@ export async function startChaosStack(log: (m: string) => void): Promise<ChaosSt
         ...temporalEnv,
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(clientPort),
+        ...invokeAuth.clientEnv,
         LOG_LEVEL: 'info',
       }),
       logDir,
@@ -208,6 +211,7 @@ export async function startChaosStack(log: (m: string) => void): Promise<ChaosSt
             TAC_LEASE_RETRY_PERIOD: '500ms',
             TAC_INVOKE_TIMEOUT: `${INVOKE_TIMEOUT_MS}ms`,
             POD_NAME: identity,
+            ...invokeAuth.operatorEnv,
             LOG_LEVEL: 'info',
           };
         },

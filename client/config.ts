@@ -35,7 +35,12 @@ export interface ClientConfig {
   readonly readyTimeoutMs: number;
   /** On SIGTERM, how long in-flight requests may take before connections are cut, in ms. */
   readonly shutdownTimeoutMs: number;
-  /** Bearer token required on /invoke; null: no check. */
+  /** /invoke calls in flight at most; more are answered 429 with Retry-After. */
+  readonly maxConcurrentInvokes: number;
+  /**
+   * Bearer token required on /invoke. Null only when explicitly turned off
+   * (TAC_CLIENT_AUTH=none): without a token and without that, the configuration is refused.
+   */
   readonly token: Secret | null;
   /** TLS for the listener; null: plain HTTP. */
   readonly tls: ListenerTls | null;
@@ -48,6 +53,7 @@ export const CLIENT_DEFAULTS = Object.freeze({
   startTimeoutMs: 10_000,
   readyTimeoutMs: 2_000,
   shutdownTimeoutMs: 10_000,
+  maxConcurrentInvokes: 64,
 });
 
 export interface ClientConfigLoadOptions {
@@ -78,6 +84,32 @@ function tokenFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string
   const token = read('TAC_CLIENT_TOKEN_FILE', file, readFile).trim();
   if (token === '') throw new EnvValueError('TAC_CLIENT_TOKEN_FILE', `file ${file} is empty`);
   return new Secret(token);
+}
+
+/**
+ * The token, required unless TAC_CLIENT_AUTH=none says explicitly that /invoke is open (then no
+ * token may be set, so a half-finished configuration cannot look protected).
+ */
+function authFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string): Secret | null {
+  const mode = envString(env, 'TAC_CLIENT_AUTH') ?? 'token';
+  if (mode !== 'token' && mode !== 'none') {
+    throw new EnvValueError('TAC_CLIENT_AUTH', `expected token or none, got ${JSON.stringify(mode)}`);
+  }
+  const token = tokenFromEnv(env, readFile);
+  if (mode === 'none') {
+    if (token !== null) {
+      throw new EnvValueError('TAC_CLIENT_AUTH', 'is none, but a token is set: remove one of them');
+    }
+    return null;
+  }
+  if (token === null) {
+    throw new EnvValueError(
+      'TAC_CLIENT_TOKEN_FILE',
+      'a bearer token is required: set TAC_CLIENT_TOKEN_FILE (or TAC_CLIENT_TOKEN), ' +
+        'or TAC_CLIENT_AUTH=none to accept /invoke calls without one',
+    );
+  }
+  return token;
 }
 
 function tlsFromEnv(env: NodeJS.ProcessEnv, readFile: (path: string) => string): ListenerTls | null {
@@ -134,7 +166,9 @@ export function clientConfigFromEnv(
     startTimeoutMs: envDurationMs(env, 'TAC_CLIENT_START_TIMEOUT', CLIENT_DEFAULTS.startTimeoutMs),
     readyTimeoutMs: envDurationMs(env, 'TAC_CLIENT_READY_TIMEOUT', CLIENT_DEFAULTS.readyTimeoutMs),
     shutdownTimeoutMs: envDurationMs(env, 'TAC_CLIENT_SHUTDOWN_TIMEOUT', CLIENT_DEFAULTS.shutdownTimeoutMs),
-    token: tokenFromEnv(env, readFile),
+    maxConcurrentInvokes:
+      envPositiveInt(env, 'TAC_CLIENT_MAX_CONCURRENT_INVOKES') ?? CLIENT_DEFAULTS.maxConcurrentInvokes,
+    token: authFromEnv(env, readFile),
     tls: tlsFromEnv(env, readFile),
   });
 }

@@ -7,6 +7,8 @@ export type InvokeResult =
   | 'invalid_body'
   | 'unauthorized'
   | 'unknown_client'
+  | 'forbidden'
+  | 'too_many_requests'
   | 'too_large'
   | 'conflict'
   | 'unavailable'

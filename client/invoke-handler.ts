@@ -8,6 +8,7 @@ import { errorFields } from '../common/log.js';
 import type { Secret } from '../common/temporal/secret.js';
 import { bearerTokenAccepted } from './auth.js';
 import { InvokeError } from './invoke-error.js';
+import type { InvokeLimit } from './invoke-limit.js';
 import type { ClientMetrics } from './metrics.js';
 import type { NamedClients } from './named-clients.js';
 import { readBody } from './read-body.js';
@@ -21,16 +22,19 @@ export interface InvokeDeps {
   metrics: ClientMetrics;
   bodyLimitBytes: number;
   token: Secret | null;
+  /** Bound on calls in flight; absent: unbounded. */
+  limit?: InvokeLimit;
   /** Workflow ids for bodies without one (Go SDK: a random UUID). */
   newWorkflowId?: () => string;
 }
 
 /**
- * A header-safe form of a workflow or run id: as is when it is printable ASCII, else
+ * A header-safe form of a workflow or run id: as is when it is printable ASCII without `%`, else
  * percent-encoded (encodeURIComponent), since HTTP header values cannot carry other characters.
+ * Encoding every id that holds `%` keeps the form unambiguous: decoding it gives the id back.
  */
 export function headerValue(id: string): string {
-  return /^[\x20-\x7e]*$/.test(id) ? id : encodeURIComponent(id);
+  return /^[\x20-\x24\x26-\x7e]*$/.test(id) ? id : encodeURIComponent(id);
 }
 
 function decodeFailure(err: EmcoDecodeError): InvokeError {
@@ -64,6 +68,7 @@ export async function handleInvoke(
 ): Promise<void> {
   const log = logger.child({ client: name });
   let metricClient = '';
+  let acquired: InvokeLimit | undefined;
   try {
     if (!bearerTokenAccepted(req.headers, deps.token)) {
       throw new InvokeError(401, 'missing or invalid bearer token', 'unauthorized');
@@ -78,6 +83,13 @@ export async function handleInvoke(
       );
     }
     metricClient = name;
+    if (deps.limit !== undefined) {
+      if (!deps.limit.tryAcquire()) {
+        throw new InvokeError(429, 'too many /invoke calls in flight: retry later', 'too_many_requests');
+      }
+      acquired = deps.limit;
+      deps.metrics.inFlight(1);
+    }
     const body = await readBody(req, deps.bodyLimitBytes);
     let spec;
     try {
@@ -119,8 +131,14 @@ export async function handleInvoke(
       log.info('Invoke refused', { status: failure.status, result: failure.result, error: failure.message });
     const headers: Record<string, string> = {};
     if (failure.status === 401) headers['WWW-Authenticate'] = 'Bearer';
-    // The rest of an oversized body is never read: close the connection after answering.
-    if (failure.status === 413) headers['Connection'] = 'close';
+    if (failure.status === 429) headers['Retry-After'] = '1';
+    // The rest of an oversized (or unread) body is never read: close the connection after answering.
+    if (failure.status === 413 || failure.status === 429) headers['Connection'] = 'close';
     sendText(res, failure.status, failure.message, headers);
+  } finally {
+    if (acquired !== undefined) {
+      acquired.release();
+      deps.metrics.inFlight(-1);
+    }
   }
 }

@@ -19,7 +19,13 @@ async function main(): Promise<number> {
     temporal: describeTemporalConnection(config.temporal),
     clientConfig: config.clients.file ?? 'built-in default (EMCO reference client)',
     clients: config.clients.names(),
+    maxConcurrentInvokes: config.maxConcurrentInvokes,
   });
+  if (config.token === null) {
+    logger.warn(
+      'Accepting /invoke without a bearer token (TAC_CLIENT_AUTH=none): anyone who reaches the port can start workflows',
+    );
+  }
 
   const starter = WorkflowStarter.lazy(config.temporal, {
     startTimeoutMs: config.startTimeoutMs,
@@ -31,6 +37,7 @@ async function main(): Promise<number> {
     tls: config.tls,
     token: config.token,
     bodyLimitBytes: config.bodyLimitBytes,
+    maxConcurrentInvokes: config.maxConcurrentInvokes,
     clients: config.clients,
     starter,
     logger,

@@ -1,6 +1,6 @@
 // Owns the workflow client's Prometheus metrics, in a registry of its own (so several servers can
 // live in one process): invocations by client and result, start latency, process metrics.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InvokeResult } from './invoke-error.js';
 
 export interface ClientMetrics {
@@ -9,6 +9,8 @@ export interface ClientMetrics {
   invocation(client: string, result: InvokeResult): void;
   /** Observes one start call against Temporal (success or failure), in seconds. */
   startDuration(client: string, seconds: number): void;
+  /** Moves the number of /invoke calls holding a slot of the concurrency limit by `delta`. */
+  inFlight(delta: 1 | -1): void;
 }
 
 export function createClientMetrics(options: { processMetrics?: boolean } = {}): ClientMetrics {
@@ -27,9 +29,15 @@ export function createClientMetrics(options: { processMetrics?: boolean } = {}):
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const inFlight = new Gauge({
+    name: 'tac_client_invocations_in_flight',
+    help: 'POST /invoke calls in flight (holding a slot of TAC_CLIENT_MAX_CONCURRENT_INVOKES).',
+    registers: [registry],
+  });
   return {
     registry,
     invocation: (client, result) => invocations.inc({ client, result }),
     startDuration: (client, seconds) => starts.observe({ client }, seconds),
+    inFlight: (delta) => inFlight.inc(delta),
   };
 }

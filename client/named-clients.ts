@@ -1,6 +1,6 @@
-// Owns the named workflow clients: what `/invoke/{client-name}` starts (workflow type, default
+// Owns the named workflow clients: what `/invoke/{client-name}` starts (workflow type, pinned
 // task queue, argument shape), loaded from the YAML file of TAC_CLIENT_CONFIG and checked against
-// a JSON schema; without a file every name is EMCO's reference client.
+// a JSON schema; without a file the only client is `default`, EMCO's reference client.
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -15,20 +15,29 @@ export interface NamedClient {
   readonly name: string;
   /** A fixed workflow type, or `taskQueue` for "same as the task queue". */
   readonly workflowType: string;
-  /** Used when the body's `workflowStartOptions.TaskQueue` is empty. */
+  /**
+   * The client's task queue: used when the body's `workflowStartOptions.TaskQueue` is empty, and
+   * the only one a body may name unless `allowTaskQueueOverride`.
+   */
   readonly taskQueue: string | undefined;
+  /** Whether a body may name another task queue (and so, under `taskQueue`, another type). */
+  readonly allowTaskQueueOverride: boolean;
   readonly arguments: ArgumentShape;
 }
 
 /** The name that always resolves (to the built-in default unless the file defines it). */
 export const DEFAULT_CLIENT_NAME = 'default';
 
-/** EMCO's reference client: workflow type = task queue name, one argument = workflowParams. */
+/**
+ * EMCO's reference client: workflow type = task queue name, both from the body (it pins nothing),
+ * one argument = workflowParams.
+ */
 export function builtInClient(name: string): NamedClient {
   return Object.freeze({
     name,
     workflowType: WORKFLOW_TYPE_FROM_TASK_QUEUE,
     taskQueue: undefined,
+    allowTaskQueueOverride: true,
     arguments: 'workflowParams',
   });
 }
@@ -40,15 +49,19 @@ export class NamedClients {
     readonly file: string | undefined,
   ) {}
 
-  /** The client for `name`, or undefined when a configuration file exists and lacks it. */
+  /**
+   * The client for `name`, or undefined when it is not configured (only `default` exists without
+   * a file). Unknown names never reach a metric label, so the label set stays bounded.
+   */
   resolve(name: string): NamedClient | undefined {
-    if (this.clients === undefined) return builtInClient(name);
-    return this.clients.get(name) ?? (name === DEFAULT_CLIENT_NAME ? builtInClient(name) : undefined);
+    const configured = this.clients?.get(name);
+    if (configured !== undefined) return configured;
+    return name === DEFAULT_CLIENT_NAME ? builtInClient(name) : undefined;
   }
 
-  /** Configured names (for error messages), sorted. */
+  /** Known names (for error messages), sorted; `default` is always one. */
   names(): string[] {
-    return this.clients === undefined ? [] : [...this.clients.keys()].sort();
+    return [...new Set([DEFAULT_CLIENT_NAME, ...(this.clients?.keys() ?? [])])].sort();
   }
 }
 
@@ -73,15 +86,24 @@ const SCHEMA = {
         properties: {
           workflowType: { type: 'string', minLength: 1, maxLength: 1000 },
           taskQueue: { type: 'string', minLength: 1, maxLength: 1000 },
+          allowTaskQueueOverride: { type: 'boolean' },
           arguments: { enum: ['workflowParams', 'activityParams', 'none'] },
         },
+        // A client pins its task queue, or says explicitly that the body chooses it.
+        anyOf: [
+          { required: ['taskQueue'] },
+          { required: ['allowTaskQueueOverride'], properties: { allowTaskQueueOverride: { const: true } } },
+        ],
       },
     },
   },
 } as const;
 
 interface ClientsFile {
-  clients: Record<string, { workflowType?: string; taskQueue?: string; arguments?: ArgumentShape }>;
+  clients: Record<
+    string,
+    { workflowType?: string; taskQueue?: string; allowTaskQueueOverride?: boolean; arguments?: ArgumentShape }
+  >;
 }
 
 const validate = new Ajv({ allErrors: true }).compile<ClientsFile>(SCHEMA);
@@ -97,6 +119,9 @@ function describeError(error: ErrorObject): string {
   if (error.keyword === 'enum') {
     return `${where}: must be one of workflowParams, activityParams, none`;
   }
+  if (error.keyword === 'anyOf') {
+    return `${where}: set taskQueue (the client's pinned task queue) or allowTaskQueueOverride: true (the body chooses it)`;
+  }
   return `${where}: ${error.message ?? error.keyword}`;
 }
 
@@ -111,8 +136,10 @@ export function parseNamedClients(text: string, file: string): NamedClients {
   }
   if (!validate(doc)) {
     const problems = (validate.errors ?? [])
-      // propertyNames reports the failing name twice (its pattern, then itself): keep the second
+      // propertyNames reports the failing name twice (its pattern, then itself): keep the second;
+      // anyOf reports each branch, then itself: keep the summary
       .filter((e) => !(e.keyword === 'pattern' && e.propertyName !== undefined))
+      .filter((e) => !(e.schemaPath.includes('/anyOf/') && e.keyword !== 'anyOf'))
       .map(describeError)
       .filter((line, i, all) => all.indexOf(line) === i);
     throw new ClientConfigError(
@@ -127,6 +154,7 @@ export function parseNamedClients(text: string, file: string): NamedClients {
         name,
         workflowType: entry.workflowType ?? WORKFLOW_TYPE_FROM_TASK_QUEUE,
         taskQueue: entry.taskQueue,
+        allowTaskQueueOverride: entry.allowTaskQueueOverride ?? false,
         arguments: entry.arguments ?? 'workflowParams',
       }),
     );

@@ -16,6 +16,7 @@ import { errorFields, silentLogger } from '../common/log.js';
 import type { Secret } from '../common/temporal/secret.js';
 import type { ListenerTls } from './config.js';
 import { handleInvoke } from './invoke-handler.js';
+import { createInvokeLimit } from './invoke-limit.js';
 import type { ClientMetrics } from './metrics.js';
 import { createClientMetrics } from './metrics.js';
 import type { NamedClients } from './named-clients.js';
@@ -29,6 +30,8 @@ export interface ClientServerOptions {
   tls: ListenerTls | null;
   token: Secret | null;
   bodyLimitBytes: number;
+  /** /invoke calls in flight at most (429 above); absent: unbounded. */
+  maxConcurrentInvokes?: number;
   clients: NamedClients;
   starter: WorkflowStarterPort;
   logger?: Logger;
@@ -67,6 +70,8 @@ export function createClientServer(options: ClientServerOptions): ClientServer {
     defaultRoute: (_req, res) => sendText(res, 404, NOT_FOUND),
   });
   let stopping = false;
+  const limit =
+    options.maxConcurrentInvokes === undefined ? undefined : createInvokeLimit(options.maxConcurrentInvokes);
   const perRequest = new WeakMap<IncomingMessage, Logger>();
 
   /** Routes `path` for every method: `allowed` ones to their handler, others to 405. */
@@ -97,6 +102,7 @@ export function createClientServer(options: ClientServerOptions): ClientServer {
           metrics,
           bodyLimitBytes: options.bodyLimitBytes,
           token: options.token,
+          ...(limit === undefined ? {} : { limit }),
           ...(options.newWorkflowId === undefined ? {} : { newWorkflowId: options.newWorkflowId }),
         },
         perRequest.get(req) ?? logger,

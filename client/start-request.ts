@@ -78,8 +78,9 @@ function workflowArgs(spec: TemporalSpec, client: NamedClient): unknown[] {
 }
 
 /**
- * Builds the start. Throws InvokeError 400 for values Temporal cannot take: no task queue, a
- * reuse policy outside 0–3, negative durations or counts, unusable search attribute values.
+ * Builds the start. Throws InvokeError 403 when the body names a task queue other than the one the
+ * client pins, and 400 for values Temporal cannot take: no task queue, a reuse policy outside 0–3,
+ * negative durations or counts, unusable search attribute values.
  */
 export function buildStartRequest(
   spec: TemporalSpec,
@@ -87,6 +88,20 @@ export function buildStartRequest(
   newId: () => string = randomUUID,
 ): StartRequest {
   const o = spec.workflowStartOptions;
+  if (
+    o.TaskQueue !== '' &&
+    client.taskQueue !== undefined &&
+    o.TaskQueue !== client.taskQueue &&
+    !client.allowTaskQueueOverride
+  ) {
+    throw new InvokeError(
+      403,
+      `workflow client "${client.name}" pins task queue "${client.taskQueue}": ` +
+        `workflowStartOptions.TaskQueue "${o.TaskQueue}" is not allowed (leave it empty or equal, ` +
+        'or set allowTaskQueueOverride for this client)',
+      'forbidden',
+    );
+  }
   const taskQueue = o.TaskQueue !== '' ? o.TaskQueue : client.taskQueue;
   if (taskQueue === undefined) {
     throw badRequest(

@@ -59,8 +59,17 @@ export interface OperatorConfig {
     readonly timeoutMs: number;
     /** How long an unconfirmed start is looked up by its workflow id before one more invoke. */
     readonly startLookupMs: number;
-    /** Allowed workflow-client endpoints: `host`, `host:port`, `*.suffix`; empty = any. */
+    /**
+     * Workflow-client endpoints intents may name (`host`, `host:port`, `*.suffix`): the operator's
+     * own client and the extra ones. Fails closed: empty = none.
+     */
     readonly allowedEndpoints: readonly string[];
+    /** The deployment's own workflow client (its Service name and FQDNs). */
+    readonly ownClientEndpoints: readonly string[];
+    /** Endpoints the bearer token is sent to (default: the own client's). */
+    readonly tokenEndpoints: readonly string[];
+    /** Largest reply body read from a workflow client, in bytes. */
+    readonly maxReplyBytes: number;
     readonly tlsCaFile?: string;
     readonly tokenFile?: string;
   };
@@ -133,8 +142,11 @@ export const OPERATOR_ENV_VARS = [
   'TAC_INVOKE_TIMEOUT',
   'TAC_START_LOOKUP_TIMEOUT',
   'TAC_ALLOWED_CLIENT_ENDPOINTS',
+  'TAC_OWN_CLIENT_ENDPOINTS',
   'TAC_INVOKE_TLS_CA_FILE',
   'TAC_INVOKE_TOKEN_FILE',
+  'TAC_INVOKE_TOKEN_ENDPOINTS',
+  'TAC_INVOKE_MAX_REPLY_BYTES',
   'TAC_DEFAULT_BLOCKING_TIMEOUT',
   'TAC_TIMEOUT_POLICY',
   'TAC_LEADER_ELECT',
@@ -196,6 +208,17 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** A comma-separated list of `host`, `host:port` or `*.suffix` entries. */
+function endpointList(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = list(env, name);
+  for (const e of entries) {
+    if (e.length > 300 || !ENDPOINT_PATTERN.test(e)) {
+      throw new EnvValueError(name, `expected host, host:port or *.suffix, got ${JSON.stringify(e)}`);
+    }
+  }
+  return entries;
 }
 
 function readableFile(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -336,15 +359,14 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
   if (watchNamespaces.length > 0 && !watchNamespaces.includes(defaultNamespace)) {
     throw new EnvValueError('TAC_DEFAULT_NAMESPACE', `${defaultNamespace} is not among TAC_WATCH_NAMESPACES`);
   }
-  const allowedEndpoints = list(env, 'TAC_ALLOWED_CLIENT_ENDPOINTS');
-  for (const e of allowedEndpoints) {
-    if (!ENDPOINT_PATTERN.test(e)) {
-      throw new EnvValueError(
-        'TAC_ALLOWED_CLIENT_ENDPOINTS',
-        `expected host, host:port or *.suffix, got ${JSON.stringify(e)}`,
-      );
-    }
-  }
+  const ownClientEndpoints = endpointList(env, 'TAC_OWN_CLIENT_ENDPOINTS');
+  const allowedEndpoints = [
+    ...new Set([...ownClientEndpoints, ...endpointList(env, 'TAC_ALLOWED_CLIENT_ENDPOINTS')]),
+  ];
+  const tokenEndpointsSet = envString(env, 'TAC_INVOKE_TOKEN_ENDPOINTS') !== undefined;
+  const tokenEndpoints = tokenEndpointsSet
+    ? endpointList(env, 'TAC_INVOKE_TOKEN_ENDPOINTS')
+    : ownClientEndpoints;
   const certFile = readableFile(env, 'TAC_REST_TLS_CERT_FILE');
   const keyFile = readableFile(env, 'TAC_REST_TLS_KEY_FILE');
   if ((certFile === undefined) !== (keyFile === undefined)) {
@@ -370,6 +392,13 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
   const emcoOrchestratorUrl = url(env, 'TAC_EMCO_ORCHESTRATOR_URL');
   const tlsCaFile = readableFile(env, 'TAC_INVOKE_TLS_CA_FILE');
   const tokenFile = readableFile(env, 'TAC_INVOKE_TOKEN_FILE');
+  if (tokenFile !== undefined && tokenEndpoints.length === 0) {
+    throw new EnvValueError(
+      'TAC_INVOKE_TOKEN_ENDPOINTS',
+      'TAC_INVOKE_TOKEN_FILE is set but no endpoint may receive the token: list the workflow client in ' +
+        'TAC_OWN_CLIENT_ENDPOINTS or TAC_INVOKE_TOKEN_ENDPOINTS',
+    );
+  }
   const invokeTimeoutMs = duration(env, 'TAC_INVOKE_TIMEOUT', 10_000);
   return Object.freeze({
     watchNamespaces: Object.freeze(watchNamespaces),
@@ -396,6 +425,9 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv): OperatorConfig {
       // Three invoke timeouts, at least 30 s: a slow client's start shows up on Temporal by then.
       startLookupMs: duration(env, 'TAC_START_LOOKUP_TIMEOUT', Math.max(30_000, 3 * invokeTimeoutMs)),
       allowedEndpoints: Object.freeze(allowedEndpoints),
+      ownClientEndpoints: Object.freeze(ownClientEndpoints),
+      tokenEndpoints: Object.freeze(tokenEndpoints),
+      maxReplyBytes: envPositiveInt(env, 'TAC_INVOKE_MAX_REPLY_BYTES') ?? 64 * 1024,
       ...(tlsCaFile !== undefined ? { tlsCaFile } : {}),
       ...(tokenFile !== undefined ? { tokenFile } : {}),
     }),

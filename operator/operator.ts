@@ -93,8 +93,14 @@ export function createOperator(config: OperatorConfig, deps: OperatorDeps): Oper
       ? { tlsCa: readFileSync(config.invoke.tlsCaFile, 'utf8') }
       : {}),
     ...(config.invoke.tokenFile !== undefined
-      ? { token: readFileSync(config.invoke.tokenFile, 'utf8').trim() }
+      ? {
+          token: {
+            value: readFileSync(config.invoke.tokenFile, 'utf8').trim(),
+            endpoints: config.invoke.tokenEndpoints,
+          },
+        }
       : {}),
+    maxReplyBytes: config.invoke.maxReplyBytes,
   });
   const events = new KubeEventRecorder(kc, 'tac-operator', logger.child({ component: 'events' }));
   // The watcher re-queues through the controller, which needs the watcher: tie the knot here.

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT } from './env.js';
 import { freePort } from './ports.js';
 import { logTail } from './processes.js';
+import { writeInvokeAuth } from './invoke-auth.js';
 
 export interface Program {
   name: string;
@@ -87,6 +88,7 @@ export async function startPrograms(options: ProgramsOptions): Promise<RunningPr
     TEMPORAL_NAMESPACE: options.temporalNamespace,
   };
   const logLevel = options.logLevel ?? 'info';
+  const invokeAuth = await writeInvokeAuth(options.logDir);
   const programs: Program[] = [];
   const stop = async (): Promise<void> => {
     for (const p of [...programs].reverse()) await p.stop();
@@ -113,6 +115,7 @@ export async function startPrograms(options: ProgramsOptions): Promise<RunningPr
         ...temporalEnv,
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(clientPort),
+        ...invokeAuth.clientEnv,
         LOG_LEVEL: logLevel,
       },
       options.logDir,
@@ -130,6 +133,7 @@ export async function startPrograms(options: ProgramsOptions): Promise<RunningPr
         TAC_DEFAULT_NAMESPACE: options.namespace,
         TAC_LEASE_NAMESPACE: options.namespace,
         POD_NAME: 'tac-operator-local',
+        ...invokeAuth.operatorEnv,
         LOG_LEVEL: logLevel,
         ...(options.temporalUiUrl !== undefined ? { TEMPORAL_UI_URL: options.temporalUiUrl } : {}),
         ...options.extraOperatorEnv,

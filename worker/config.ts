@@ -16,6 +16,7 @@ import {
 } from '../common/temporal/env-parsing.js';
 import { DEFAULT_TASK_QUEUES } from './workflow-names.js';
 import { trimTrailing } from '../common/text.js';
+import { EmcoUrlPolicy } from './activities/emco-url-policy.js';
 
 /** The health and metrics listener (`/healthz`, `/readyz`, `/metrics`). */
 export interface MonitorListenerConfig {
@@ -30,6 +31,11 @@ export interface WorkerConfig {
   readonly taskQueues: readonly string[];
   /** Default EMCO orchestrator URL for workflows whose params carry no `emcoURL`. */
   readonly emcoBaseUrl: string | undefined;
+  /**
+   * Base URLs of the EMCO orchestrators the migration activities may call (a workflow's `emcoURL`
+   * must lie under one). Default: `emcoBaseUrl` alone; empty: none.
+   */
+  readonly emcoAllowedUrls: readonly string[];
   /** Deadline of one HTTP request made by an activity, in ms. */
   readonly httpTimeoutMs: number;
   /** After SIGTERM, how long in-flight activities may run before they are cancelled, in ms. */
@@ -83,6 +89,23 @@ function emcoUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   return trimTrailing(value, '/');
 }
 
+/** TAC_WORKER_EMCO_ALLOWED_URLS, each entry checked; unset: the default EMCO URL alone. */
+function emcoAllowedUrlsFromEnv(env: NodeJS.ProcessEnv, emcoBaseUrl: string | undefined): readonly string[] {
+  const value = envString(env, 'TAC_WORKER_EMCO_ALLOWED_URLS');
+  if (value === undefined) return Object.freeze(emcoBaseUrl === undefined ? [] : [emcoBaseUrl]);
+  const urls = value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  try {
+    new EmcoUrlPolicy(urls);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new EnvValueError('TAC_WORKER_EMCO_ALLOWED_URLS', reason, { cause: err });
+  }
+  return Object.freeze(urls);
+}
+
 const HOST = /^[\w.:-]{1,253}$/;
 
 function monitorFromEnv(env: NodeJS.ProcessEnv): MonitorListenerConfig | null {
@@ -108,11 +131,13 @@ export function workerConfigFromEnv(
   env: NodeJS.ProcessEnv,
   options: TemporalConfigLoadOptions = {},
 ): WorkerConfig {
+  const emcoBaseUrl = emcoUrlFromEnv(env);
   return Object.freeze({
     logLevel: envLogLevel(env),
     temporal: temporalConnectionConfigFromEnv(env, options),
     taskQueues: taskQueuesFromEnv(env),
-    emcoBaseUrl: emcoUrlFromEnv(env),
+    emcoBaseUrl,
+    emcoAllowedUrls: emcoAllowedUrlsFromEnv(env, emcoBaseUrl),
     httpTimeoutMs: envDurationMs(env, 'TAC_WORKER_HTTP_TIMEOUT', WORKER_DEFAULTS.httpTimeoutMs),
     shutdownGraceMs: envDurationMs(env, 'TAC_WORKER_SHUTDOWN_GRACE', WORKER_DEFAULTS.shutdownGraceMs),
     identity: envString(env, 'TAC_WORKER_IDENTITY'),

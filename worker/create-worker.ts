@@ -132,6 +132,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<TacWor
     ...(options.activityDeps?.emcoBaseUrl === undefined
       ? {}
       : { emcoBaseUrl: options.activityDeps.emcoBaseUrl }),
+    ...(options.activityDeps?.emcoAllowedUrls === undefined
+      ? {}
+      : { emcoAllowedUrls: options.activityDeps.emcoAllowedUrls }),
   };
   const activities = { ...createActivities(deps), ...options.activities };
   const bundle = options.workflowBundle ?? (await workflowBundle(logger));

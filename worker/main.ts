@@ -80,6 +80,7 @@ async function runWorker(
       activityDeps: {
         http: createHttpClient({ timeoutMs: config.httpTimeoutMs }),
         ...(config.emcoBaseUrl === undefined ? {} : { emcoBaseUrl: config.emcoBaseUrl }),
+        emcoAllowedUrls: config.emcoAllowedUrls,
       },
       shutdownGraceTimeMs: config.shutdownGraceMs,
       ...(config.identity === undefined ? {} : { identity: config.identity }),

@@ -112,6 +112,7 @@ export class Executor {
       host: intent.spec.workflowClient?.clientEndpointName ?? '',
       port: intent.spec.workflowClient?.clientEndpointPort ?? 0,
       clientName: intent.spec.temporal?.workflowClientName ?? '',
+      ...(run.workflowId !== undefined ? { workflowId: run.workflowId } : {}),
     };
     const answer = await this.deps.invoker.invoke(
       target,

@@ -1,12 +1,15 @@
 // Owns the call TAC makes to a workflow client: POST {endpoint}/invoke/{client-name} with the
-// temporal spec, bounded by a request timeout, where only 204 means "started", an answer or a
-// refused connection means "not started", and no answer means "start unknown".
+// temporal spec, bounded by a request timeout and a reply size, where only 204 naming the requested
+// workflow means "started", an answer or a refused connection means "not started", and no answer
+// means "start unknown". The bearer token goes only to the endpoints configured for it.
 import { Agent, request } from 'undici';
 
 export interface InvokeTarget {
   host: string;
   port: number;
   clientName: string;
+  /** The workflow id the body asks for; a 204 naming another id is refused. */
+  workflowId?: string;
 }
 
 /**
@@ -33,12 +36,57 @@ const NOT_SENT_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
 ]);
 
+/** Default cap of a workflow client's reply body, in bytes (EMCO's answers are one line). */
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024;
+
 export interface InvokerOptions {
   timeoutMs: number;
   /** PEM CA for https to the workflow client; plain http when absent. */
   tlsCa?: string;
-  /** Bearer token sent to the workflow client. Never logged. */
-  token?: string;
+  /**
+   * Bearer token and the endpoints (`host`, `host:port`, `*.suffix`) it is sent to; other
+   * endpoints get no Authorization header. Never logged.
+   */
+  token?: { value: string; endpoints: readonly string[] };
+  /** Largest reply body read, in bytes; a longer reply is cut and reported. */
+  maxReplyBytes?: number;
+}
+
+/** What the reply body said, read up to the cap. */
+interface ReplyText {
+  text: string;
+  /** The body was longer than the cap; the rest was not read. */
+  cut: boolean;
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  cap: number,
+): Promise<ReplyText> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > cap) {
+      body.destroy();
+      return { text: Buffer.concat(chunks).toString('utf8'), cut: true };
+    }
+    chunks.push(chunk);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), cut: false };
+}
+
+/**
+ * An id from a reply header: the workflow client percent-encodes ids that HTTP headers cannot
+ * carry (and every id holding `%`), so the decoded form is the id. Text that is not valid
+ * percent-encoding is taken as it is.
+ */
+export function decodeHeaderId(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function hostForUrl(host: string): string {
@@ -75,6 +123,9 @@ export class Invoker {
     abort?.addEventListener('abort', onAbort, { once: true });
     if (abort?.aborted === true) local.abort();
     const signal = local.signal;
+    const token = this.options.token;
+    const sendToken = token !== undefined && endpointAllowed(token.endpoints, target.host, target.port);
+    const cap = this.options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
     try {
       const res = await request(url, {
         method: 'POST',
@@ -83,19 +134,19 @@ export class Invoker {
         signal,
         headers: {
           'content-type': 'application/json',
-          ...(this.options.token !== undefined ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...(sendToken ? { authorization: `Bearer ${token.value}` } : {}),
         },
       });
-      const text = (await res.body.text()).trim();
-      if (res.statusCode === 204) {
-        const wid = res.headers['x-workflow-id'];
-        const rid = res.headers['x-run-id'];
+      const reply = await readCapped(res.body, cap);
+      if (reply.cut) {
         return {
-          outcome: 'started',
-          ...(typeof wid === 'string' && wid !== '' ? { workflowId: wid } : {}),
-          ...(typeof rid === 'string' && rid !== '' ? { runId: rid } : {}),
+          outcome: 'rejected',
+          status: res.statusCode,
+          message: `workflow client ${url} answered ${res.statusCode} with a reply larger than ${cap} bytes (not read further)`,
         };
       }
+      if (res.statusCode === 204) return started(url, target, res.headers);
+      const text = reply.text.trim();
       const detail = text === '' ? '' : `: ${text.slice(0, 500)}`;
       return {
         outcome: 'rejected',
@@ -127,6 +178,38 @@ export class Invoker {
   }
 }
 
+/**
+ * A 204: started, with the ids the client named. When the client names a workflow other than the
+ * one requested (compared after percent-decoding), the run cannot be followed: rejected.
+ */
+function started(
+  url: string,
+  target: InvokeTarget,
+  headers: Record<string, string | string[] | undefined>,
+): InvokeResult {
+  const wid = headers['x-workflow-id'];
+  const rid = headers['x-run-id'];
+  const runId = typeof rid === 'string' && rid !== '' ? decodeHeaderId(rid) : undefined;
+  let workflowId = typeof wid === 'string' && wid !== '' ? decodeHeaderId(wid) : undefined;
+  if (workflowId !== undefined && target.workflowId !== undefined && target.workflowId !== '') {
+    if (workflowId !== target.workflowId && wid !== target.workflowId) {
+      return {
+        outcome: 'rejected',
+        status: 204,
+        message:
+          `workflow client ${url} answered workflow id ${JSON.stringify(workflowId)}, ` +
+          `not the requested ${JSON.stringify(target.workflowId)}: the run cannot be followed`,
+      };
+    }
+    workflowId = target.workflowId;
+  }
+  return {
+    outcome: 'started',
+    ...(workflowId !== undefined ? { workflowId } : {}),
+    ...(runId !== undefined ? { runId } : {}),
+  };
+}
+
 function networkCodes(err: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = err;
@@ -151,9 +234,11 @@ function describeNetworkError(err: unknown): string {
   return parts.filter((p) => p !== undefined && p !== '').join(' ');
 }
 
-/** Whether `host:port` matches the allow-list (`host`, `host:port`, `*.suffix`); empty list allows all. */
+/**
+ * Whether `host:port` matches the list (`host`, `host:port`, `*.suffix`). Fails closed: an empty
+ * list matches nothing.
+ */
 export function endpointAllowed(allowed: readonly string[], host: string, port: number): boolean {
-  if (allowed.length === 0) return true;
   const h = host.toLowerCase();
   return allowed.some((entry) => {
     const [pattern = '', portText] = entry.toLowerCase().split(/:(?=\d+$)/);

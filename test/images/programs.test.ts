@@ -45,6 +45,18 @@ async function kubeconfigForContainer(dir: string, identity: string): Promise<st
   return file;
 }
 
+/**
+ * The workflow-client token where the chart mounts its generated Secret (the chart's env names
+ * these files), readable only by the containers' user 1000.
+ */
+async function tokenForContainer(dir: string): Promise<string> {
+  const file = path.join(dir, 'workflow-client-token');
+  await writeFile(file, 'image-test-token\n');
+  await chown(file, 1000, 1000);
+  await chmod(file, 0o400);
+  return file;
+}
+
 /** The worker's hello-world workflow, typed by its signature (the test does not import worker/). */
 type HelloWorld = (params: { activityParams: Record<string, Record<string, string>> }) => Promise<string>;
 
@@ -81,7 +93,10 @@ describe('programs in their images', function () {
         TAC_LEASE_NAMESPACE: 'tac-system',
         TAC_LEASE_NAME: uniqueName('operator-image'),
       },
-      mounts: { [await kubeconfigForContainer(dir, 'operator')]: KUBECONFIG_IN_CONTAINER },
+      mounts: {
+        [await kubeconfigForContainer(dir, 'operator')]: KUBECONFIG_IN_CONTAINER,
+        [await tokenForContainer(dir)]: '/etc/tac/invoke/token/token',
+      },
     });
     await withLogsOnFailure(name, async () => {
       await waitFor(async () => (await httpStatus(`http://127.0.0.1:${port}/readyz`)) === 200, {
@@ -105,6 +120,7 @@ describe('programs in their images', function () {
         TAC_CLIENT_HOST: '127.0.0.1',
         TAC_CLIENT_PORT: String(port),
       },
+      mounts: { [await tokenForContainer(dir)]: '/etc/tac/client-auth/token' },
     });
     await withLogsOnFailure(name, async () => {
       await waitFor(async () => (await httpStatus(`http://127.0.0.1:${port}/healthz`)) === 200, {

@@ -11,6 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import type { RunPhase, TemporalActionIntent } from '../../common/model/types.js';
 import type { HookType } from '../../operator/ports.js';
 import { REPO_ROOT } from '../../testenv/env.js';
+import { freePort } from '../../testenv/ports.js';
 import { kubeConfig, testEnv, uniqueName, waitFor } from '../support/env.js';
 import { startOperator, type StartedOperator } from '../support/operator.js';
 import { startWorkflowStack, type WorkflowStack } from '../support/stack.js';
@@ -94,8 +95,12 @@ describe('examples', function () {
   let connection: Connection;
   const objects = () => kubeConfig().makeApiClient(CustomObjectsApi);
 
+  /** The EMCO stand-in's port: fixed, so the worker's EMCO URL allow-list can name it. */
+  let emcoPort: number;
+
   before(async () => {
-    stack = await startWorkflowStack();
+    emcoPort = await freePort();
+    stack = await startWorkflowStack({ emcoAllowedUrls: [`http://127.0.0.1:${emcoPort}`] });
     op = await startOperator();
     connection = await Connection.connect({ address: testEnv().temporalAddress });
   });
@@ -162,7 +167,7 @@ describe('examples', function () {
             },
           },
         });
-        await emco.start();
+        await emco.start(emcoPort);
       }
       try {
         const dig = intents[0]!.spec;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../testenv/env.js';
 import { freePort } from '../../testenv/ports.js';
 import { testEnv, waitFor } from './env.js';
+import { testInvokeAuth } from './invoke-auth.js';
 import { installCrdAndRbac, kubeconfigFileFor } from './operator.js';
 
 export interface OperatorProcess {
@@ -47,6 +48,7 @@ export async function spawnOperator(
       TAC_LEASE_RETRY_PERIOD: '500ms',
       TAC_INVOKE_TIMEOUT: '3s',
       LOG_LEVEL: 'debug',
+      ...(await testInvokeAuth()).operatorEnv,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

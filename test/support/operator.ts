@@ -14,6 +14,7 @@ import { withKeepAliveAgents } from '../../operator/kube/kube-config.js';
 import { createOperator, type Operator } from '../../operator/operator.js';
 import { REPO_ROOT } from '../../testenv/env.js';
 import { kubeConfig, testEnv, waitFor } from './env.js';
+import { testInvokeAuth } from './invoke-auth.js';
 
 const run = promisify(execFile);
 
@@ -91,6 +92,7 @@ export async function startOperator(options: StartOperatorOptions = {}): Promise
     TAC_START_LOOKUP_TIMEOUT: '2s',
     TAC_DEFAULT_NAMESPACE: 'default',
     LOG_LEVEL: 'debug',
+    ...(await testInvokeAuth()).operatorEnv,
     ...options.env,
   });
   const memory = new MemoryTransport();

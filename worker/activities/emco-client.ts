@@ -4,6 +4,7 @@
 import type { HttpClient, HttpMethod } from './http-client.js';
 import { HttpTransportError } from './http-client.js';
 import { trimTrailing } from '../../common/text.js';
+import type { EmcoUrlPolicy } from './emco-url-policy.js';
 
 /** Identifies a DIG; `emcoURL` is the orchestrator's base URL (falls back to the worker's). */
 export interface DigRef {
@@ -41,9 +42,14 @@ export class EmcoClient {
     private readonly http: HttpClient,
     /** Used when a DigRef has no `emcoURL`. */
     private readonly defaultBaseUrl: string | undefined,
+    /** The EMCO URLs requests may go to; checked before every request. */
+    private readonly policy: EmcoUrlPolicy,
   ) {}
 
-  /** `{emcoURL}/v2/projects/{p}/composite-apps/{ca}/{v}/deployment-intent-groups/{dig}`. */
+  /**
+   * `{emcoURL}/v2/projects/{p}/composite-apps/{ca}/{v}/deployment-intent-groups/{dig}`. Throws
+   * EmcoRequestError (permanent) without a usable URL, EmcoUrlError outside the allow-list.
+   */
   digUrl(ref: DigRef): string {
     const base = trimTrailing(ref.emcoURL ?? this.defaultBaseUrl ?? '', '/');
     if (base === '') {
@@ -53,13 +59,14 @@ export class EmcoClient {
         undefined,
       );
     }
-    if (!/^https?:\/\//.test(base)) {
+    if (!base.startsWith('http://') && !base.startsWith('https://')) {
       throw new EmcoRequestError(
-        `EMCO URL must start with http:// or https://, got ${JSON.stringify(base)}`,
+        `EMCO URL must start with http:// or https://, got ${JSON.stringify(base.slice(0, 200))}`,
         false,
         undefined,
       );
     }
+    this.policy.check(base);
     const seg = encodeURIComponent;
     return (
       `${base}/v2/projects/${seg(ref.project)}/composite-apps/${seg(ref.compositeApp)}/` +

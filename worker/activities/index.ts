@@ -2,6 +2,7 @@
 // dependencies it needs (HTTP client, logger, default EMCO URL), so tests can inject stand-ins.
 import type { Logger } from '../../common/log.js';
 import { EmcoClient } from './emco-client.js';
+import { EmcoUrlPolicy } from './emco-url-policy.js';
 import { createHelloActivities } from './hello.js';
 import type { HttpClient } from './http-client.js';
 import { createMigrateActivities } from './migrate.js';
@@ -11,10 +12,17 @@ export interface ActivityDeps {
   logger: Logger;
   /** EMCO orchestrator base URL used when a workflow's params carry no `emcoURL`. */
   emcoBaseUrl?: string;
+  /**
+   * Base URLs of the EMCO orchestrators activities may call; absent: only `emcoBaseUrl` (none
+   * without it). Empty: none.
+   */
+  emcoAllowedUrls?: readonly string[];
 }
 
+/** Throws EmcoUrlError when an allowed URL is unusable. */
 export function createActivities(deps: ActivityDeps) {
-  const emco = new EmcoClient(deps.http, deps.emcoBaseUrl);
+  const allowed = deps.emcoAllowedUrls ?? (deps.emcoBaseUrl === undefined ? [] : [deps.emcoBaseUrl]);
+  const emco = new EmcoClient(deps.http, deps.emcoBaseUrl, new EmcoUrlPolicy(allowed));
   return {
     ...createHelloActivities({ logger: deps.logger }),
     ...createMigrateActivities({ emco, logger: deps.logger }),

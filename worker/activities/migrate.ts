@@ -7,6 +7,7 @@ import type { ClusterRef, DigReadiness } from './dig-status.js';
 import { evaluateDigStatus } from './dig-status.js';
 import type { DigRef, EmcoClient } from './emco-client.js';
 import { EmcoRequestError } from './emco-client.js';
+import { EmcoUrlError } from './emco-url-policy.js';
 
 /** Where one app of a DIG is placed: a generic placement intent's app intent. */
 export interface AppPlacement {
@@ -41,6 +42,8 @@ export interface DigStatusInput {
 /** Failure types the workflow and its callers can match on. */
 export const EMCO_REQUEST_FAILED = 'EmcoRequestFailed';
 export const EMCO_APP_NOT_FOUND = 'EmcoAppNotFound';
+/** The workflow's EMCO URL is not in the worker's allow-list: never retried. */
+export const EMCO_URL_NOT_ALLOWED = 'EmcoUrlNotAllowed';
 
 type JsonObject = Record<string, unknown>;
 
@@ -68,6 +71,19 @@ async function step<T>(name: string, logger: Logger, fn: (signal: AbortSignal) =
     // records a cancelled activity (or a retryable one on shutdown) rather than a failed request.
     const cancelled: unknown = ctx.cancellationSignal.aborted ? ctx.cancellationSignal.reason : undefined;
     if (cancelled instanceof CancelledFailure) throw cancelled;
+    if (err instanceof EmcoUrlError) {
+      logger.warn('EMCO URL refused', {
+        activity: name,
+        workflowId: ctx.info.workflowExecution?.workflowId,
+        error: err.message,
+      });
+      throw ApplicationFailure.create({
+        message: `${name}: ${err.message}`,
+        type: EMCO_URL_NOT_ALLOWED,
+        nonRetryable: true,
+        cause: err,
+      });
+    }
     if (!(err instanceof EmcoRequestError)) throw err;
     const message = `${name}: ${err.message} (attempt ${attempt})`;
     logger.warn('EMCO request failed', {

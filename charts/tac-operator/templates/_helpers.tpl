@@ -138,8 +138,8 @@ is the release namespace when it is watched, else the first watched namespace.
 {{- end }}
 {{- end }}
 
-{{/* Workflow-client endpoints the operator may call: the chart's own client Service, then the extras. */}}
-{{- define "tac-operator.operator.allowedClientEndpoints" -}}
+{{/* The chart's own workflow client as the operator names it: its Service name and FQDNs with the port. */}}
+{{- define "tac-operator.operator.ownClientEndpoints" -}}
 {{- $out := list }}
 {{- if .Values.workflowClient.enabled }}
 {{- $svc := include "tac-operator.workflowClient.serviceName" . }}
@@ -149,8 +149,30 @@ is the release namespace when it is watched, else the first watched namespace.
 {{- $out = append $out (printf "%s:%d" $host $port) }}
 {{- end }}
 {{- end }}
+{{- join "," $out }}
+{{- end }}
+
+{{/* Workflow-client endpoints the operator may call: the chart's own client Service, then the extras. */}}
+{{- define "tac-operator.operator.allowedClientEndpoints" -}}
+{{- $own := include "tac-operator.operator.ownClientEndpoints" . }}
+{{- $out := ternary (list) (splitList "," $own) (eq $own "") }}
 {{- $out = concat $out .Values.operator.invoke.allowedClientEndpoints }}
 {{- join "," $out }}
+{{- end }}
+
+{{/*
+Name of the Secret with the workflow-client token: the one values name, else the one the chart
+generates with its workflow client. Empty when token authentication is off (or there is neither).
+*/}}
+{{- define "tac-operator.workflowClient.tokenSecretName" -}}
+{{- $a := .Values.workflowClient.auth }}
+{{- if $a.enabled }}
+{{- if $a.tokenSecret.name }}
+{{- $a.tokenSecret.name }}
+{{- else if .Values.workflowClient.enabled }}
+{{- include "tac-operator.componentName" (dict "ctx" . "suffix" "workflow-client-token") }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -173,7 +173,7 @@ export interface PodSpec {
   volumes?: {
     name: string;
     emptyDir?: Record<string, unknown>;
-    secret?: { secretName: string };
+    secret?: { secretName: string; items?: { key: string; path: string }[] };
     configMap?: { name: string };
   }[];
   hostNetwork?: boolean;

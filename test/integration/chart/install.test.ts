@@ -182,8 +182,17 @@ describe('chart: helm install, upgrade and uninstall on the API server', () => {
     ).to.equal(false);
   });
 
+  async function clientToken(): Promise<string | undefined> {
+    const secret = await kubeConfig('admin')
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ name: `${release}-tac-operator-workflow-client-token`, namespace });
+    return secret.data?.['token'];
+  }
+
   it('upgrades with changed values: replicas and env change, disabled objects go away', async () => {
     expect(installed.length, 'install ran').to.be.greaterThan(0);
+    const tokenBefore = await clientToken();
+    expect(tokenBefore, 'the generated workflow-client token').to.be.a('string').and.not.equal('');
     const upgraded = await render(upgradeValues(), { release, namespace });
     const core = kubeConfig('admin').makeApiClient(CoreV1Api);
     const restTls = { name: `${release}-tac-operator-rest-tls`, namespace };
@@ -215,6 +224,8 @@ describe('chart: helm install, upgrade and uninstall on the API server', () => {
     const logLevel = operator.spec?.template.spec?.containers[0]?.env?.find((e) => e.name === 'LOG_LEVEL');
     expect(logLevel?.value).to.equal('debug');
     expect(envOf(find(upgraded, 'Deployment', `${release}-tac-operator`)).get('LOG_LEVEL')).to.equal('debug');
+    // The generated workflow-client token survives the upgrade (read back with lookup).
+    expect(await clientToken()).to.equal(tokenBefore);
     const history = await helmOk(['history', release, '--namespace', namespace, '-o', 'json']);
     expect((JSON.parse(history.stdout) as unknown[]).length).to.equal(2);
   });

@@ -46,6 +46,7 @@ describe('chart: helm template', () => {
           `Role/${OPERATOR}-leader-election`,
           `RoleBinding/${OPERATOR}-leader-election`,
           `Secret/${OPERATOR}-rest-tls`,
+          `Secret/${CLIENT}-token`,
           `Service/${OPERATOR}`,
           `Service/${CLIENT}`,
           `Service/${WORKER}`,
@@ -157,6 +158,85 @@ describe('chart: helm template', () => {
       );
       expect(unknown, `${program} env`).to.deep.equal([]);
     }
+  });
+
+  describe('workflow-client token', () => {
+    it('generates a token Secret by default and gives it to the client (required) and the operator (sent to its own client)', async () => {
+      const objects = await render();
+      const secret = find(objects, 'Secret', `${CLIENT}-token`) as K8sObject & {
+        data?: Record<string, string>;
+      };
+      const token = Buffer.from(secret.data?.['token'] ?? '', 'base64').toString('utf8');
+      expect(token).to.match(/^[A-Za-z0-9]{48}$/);
+      const client = find(objects, 'Deployment', CLIENT);
+      expect(envOf(client).get('TAC_CLIENT_TOKEN_FILE')).to.equal('/etc/tac/client-auth/token');
+      expect(envOf(client).has('TAC_CLIENT_AUTH')).to.equal(false);
+      expect(envOf(client).get('TAC_CLIENT_MAX_CONCURRENT_INVOKES')).to.equal('64');
+      const operator = find(objects, 'Deployment', OPERATOR);
+      const env = envOf(operator);
+      expect(env.get('TAC_INVOKE_TOKEN_FILE')).to.equal('/etc/tac/invoke/token/token');
+      expect(env.get('TAC_OWN_CLIENT_ENDPOINTS')?.split(',')).to.deep.equal([
+        `${CLIENT}:9090`,
+        `${CLIENT}.tac-system:9090`,
+        `${CLIENT}.tac-system.svc:9090`,
+        `${CLIENT}.tac-system.svc.cluster.local:9090`,
+      ]);
+      expect(env.has('TAC_INVOKE_TOKEN_ENDPOINTS')).to.equal(false);
+      expect(env.get('TAC_INVOKE_MAX_REPLY_BYTES')).to.equal('65536');
+      for (const d of [client, operator]) {
+        const volume = (podSpec(d).volumes ?? []).find((v) => v.secret?.secretName === `${CLIENT}-token`);
+        expect(volume?.secret?.items, d.metadata.name).to.deep.equal([{ key: 'token', path: 'token' }]);
+      }
+    });
+
+    it('uses a named Secret instead of generating one', async () => {
+      const objects = await render({ workflowClient: { auth: { tokenSecret: { name: 'mine', key: 'k' } } } });
+      expect(ofKind(objects, 'Secret')).to.deep.equal([]);
+      const operator = find(objects, 'Deployment', OPERATOR);
+      const volume = (podSpec(operator).volumes ?? []).find((v) => v.name === 'invoke-token');
+      expect(volume?.secret).to.deep.include({ secretName: 'mine', items: [{ key: 'k', path: 'token' }] });
+    });
+
+    it('turns the token off only when asked: the client then says so (TAC_CLIENT_AUTH=none)', async () => {
+      const objects = await render({ workflowClient: { auth: { enabled: false } } });
+      expect(ofKind(objects, 'Secret')).to.deep.equal([]);
+      expect(envOf(find(objects, 'Deployment', CLIENT)).get('TAC_CLIENT_AUTH')).to.equal('none');
+      expect(envOf(find(objects, 'Deployment', CLIENT)).has('TAC_CLIENT_TOKEN_FILE')).to.equal(false);
+      expect(envOf(find(objects, 'Deployment', OPERATOR)).has('TAC_INVOKE_TOKEN_FILE')).to.equal(false);
+    });
+
+    it('needs the endpoints that receive a named token when the chart runs no workflow client', async () => {
+      const values = {
+        workflowClient: { enabled: false, auth: { tokenSecret: { name: 'external-token' } } },
+        operator: { invoke: { allowedClientEndpoints: ['wfc.emco:9090'] } },
+      };
+      const refused = await template(values);
+      expect(refused.code).to.not.equal(0);
+      expect(refused.stderr).to.contain(
+        'operator.invoke.tokenEndpoints must list the workflow clients that receive the token',
+      );
+      const objects = await render({
+        ...values,
+        operator: {
+          invoke: { allowedClientEndpoints: ['wfc.emco:9090'], tokenEndpoints: ['wfc.emco:9090'] },
+        },
+      });
+      const env = envOf(find(objects, 'Deployment', OPERATOR));
+      expect(env.get('TAC_INVOKE_TOKEN_ENDPOINTS')).to.equal('wfc.emco:9090');
+      expect(env.has('TAC_OWN_CLIENT_ENDPOINTS')).to.equal(false);
+    });
+  });
+
+  it("gives the worker the EMCO URL allow-list of values, and leaves it to the program's default otherwise", async () => {
+    expect(envOf(find(await render(), 'Deployment', WORKER)).has('TAC_WORKER_EMCO_ALLOWED_URLS')).to.equal(
+      false,
+    );
+    const objects = await render({
+      worker: { emcoAllowedUrls: ['http://orchestrator.emco:9015', 'https://e.example/api'] },
+    });
+    expect(envOf(find(objects, 'Deployment', WORKER)).get('TAC_WORKER_EMCO_ALLOWED_URLS')).to.equal(
+      'http://orchestrator.emco:9015,https://e.example/api',
+    );
   });
 
   it('drops the workflow client when disabled, and then requires an explicit endpoint allow-list', async () => {

@@ -33,7 +33,10 @@ export function everythingOn(): Record<string, unknown> {
           passwordSecret: 'emco-etcd-password',
         },
       },
-      invoke: { allowedClientEndpoints: ['*.workflow-clients.svc.cluster.local', 'legacy-client:9090'] },
+      invoke: {
+        allowedClientEndpoints: ['*.workflow-clients.svc.cluster.local', 'legacy-client:9090'],
+        tokenEndpoints: ['legacy-client:9090'],
+      },
       podAnnotations: { team: 'tac' },
     },
     workflowClient: {
@@ -44,6 +47,7 @@ export function everythingOn(): Record<string, unknown> {
     worker: {
       taskQueues: ['HELLO_WORLD', 'MIGRATION'],
       emcoUrl: 'http://orchestrator.emco:9015',
+      emcoAllowedUrls: ['http://orchestrator.emco:9015', 'https://emco.example.com/api'],
       maxConcurrentActivities: 20,
       monitoring: { enabled: true, port: 9191, host: '::' },
       probes: {
@@ -90,7 +94,9 @@ export const PROGRAM_ENV: Record<'operator' | 'workflow-client' | 'worker', Read
     'TAC_CLIENT_BODY_LIMIT',
     'TAC_CLIENT_START_TIMEOUT',
     'TAC_CLIENT_SHUTDOWN_TIMEOUT',
+    'TAC_CLIENT_MAX_CONCURRENT_INVOKES',
     'TAC_CLIENT_CONFIG',
+    'TAC_CLIENT_AUTH',
     'TAC_CLIENT_TOKEN_FILE',
     'TAC_CLIENT_TLS_CERT_FILE',
     'TAC_CLIENT_TLS_KEY_FILE',
@@ -100,6 +106,7 @@ export const PROGRAM_ENV: Record<'operator' | 'workflow-client' | 'worker', Read
     ...TEMPORAL_VARS,
     'TAC_WORKER_TASK_QUEUES',
     'TAC_WORKER_EMCO_URL',
+    'TAC_WORKER_EMCO_ALLOWED_URLS',
     'TAC_WORKER_HTTP_TIMEOUT',
     'TAC_WORKER_SHUTDOWN_GRACE',
     'TAC_WORKER_MAX_CONCURRENT_ACTIVITIES',

@@ -70,7 +70,7 @@ describe('workflow client against real Temporal', function () {
   it("starts the seed's example body (lowercase keys) with every option as requested", async () => {
     const id = uniqueName('seed');
     const queue = uniqueName('ABCDEFGHIJKLMNOPQRSTUVW');
-    const res = await svc.invoke('ABCD', {
+    const res = await svc.invoke('default', {
       workflowClientName: 'ABCD',
       workflowStartOptions: {
         id,
@@ -123,7 +123,7 @@ describe('workflow client against real Temporal', function () {
     expect(await argumentText(handle)).to.equal('{}');
 
     // WorkflowExecutionErrorWhenAlreadyStarted=true: a second start while running is a conflict
-    const again = await svc.invoke('ABCD', {
+    const again = await svc.invoke('default', {
       workflowStartOptions: { ID: id, TaskQueue: queue, WorkflowExecutionErrorWhenAlreadyStarted: true },
     });
     expect(again.status).to.equal(409);
@@ -133,7 +133,7 @@ describe('workflow client against real Temporal', function () {
 
     // WorkflowIDReusePolicy 3 (RejectDuplicate) is in force: the closed id cannot be used again
     await handle.terminate('checking the id reuse policy');
-    const reused = await svc.invoke('ABCD', {
+    const reused = await svc.invoke('default', {
       workflowStartOptions: { ID: id, TaskQueue: queue, WorkflowIDReusePolicy: 3 },
     });
     expect(reused.status).to.equal(409);
@@ -152,7 +152,7 @@ describe('workflow client against real Temporal', function () {
       '"SearchAttributes":null},"workflowParams":{"activityOptions":{"greet":{"StartToCloseTimeout":60000000000,' +
       '"RetryPolicy":{"InitialInterval":1000000000,"BackoffCoefficient":2,"MaximumInterval":0,"MaximumAttempts":3,' +
       '"NonRetryableErrorTypes":null}}},"activityParams":{"greet":{"name":"EMCO"}}}}';
-    const res = await svc.invoke('migrate_workflowclient', body);
+    const res = await svc.invoke('default', body);
     expect(res.status).to.equal(204);
     const runId = res.headers.get('x-run-id');
     const handle = client.workflow.getHandle(id);
@@ -177,7 +177,7 @@ describe('workflow client against real Temporal', function () {
     );
 
     // WorkflowExecutionErrorWhenAlreadyStarted=false (Go SDK): the running workflow is returned
-    const again = await svc.invoke('migrate_workflowclient', body);
+    const again = await svc.invoke('default', body);
     expect(again.status).to.equal(204);
     expect(again.headers.get('x-workflow-id')).to.equal(id);
     expect(again.headers.get('x-run-id')).to.equal(runId);
@@ -195,19 +195,19 @@ describe('workflow client against real Temporal', function () {
   });
 
   it('answers bad input with a clear 4xx and keeps serving', async () => {
-    const notJson = await svc.invoke('x', 'this is not json');
+    const notJson = await svc.invoke('default', 'this is not json');
     expect(notJson.status).to.equal(400);
     expect(await notJson.text()).to.equal(
       "request body is not valid JSON: invalid character 'h' in literal true (expecting 'r')\n",
     );
-    const wrongTypes = await svc.invoke('x', {
+    const wrongTypes = await svc.invoke('default', {
       workflowStartOptions: { TaskQueue: 'q', WorkflowRunTimeout: true },
     });
     expect(wrongTypes.status).to.equal(422);
     expect(await wrongTypes.text()).to.match(
       /^request body does not fit EMCO's temporal spec: json: cannot unmarshal bool/,
     );
-    const badSearchAttribute = await svc.invoke('x', {
+    const badSearchAttribute = await svc.invoke('default', {
       workflowStartOptions: {
         TaskQueue: uniqueName('q'),
         ID: uniqueName('bad-sa'),
@@ -235,7 +235,7 @@ describe('workflow client against real Temporal', function () {
       const unknown = await named.invoke('missing', {});
       expect([unknown.status, await unknown.text()]).to.deep.equal([
         404,
-        'unknown workflow client "missing": configured clients are hello\n',
+        'unknown workflow client "missing": configured clients are default, hello\n',
       ]);
       const id = uniqueName('hello');
       const res = await named.invoke('hello', {

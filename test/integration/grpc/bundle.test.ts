@@ -17,6 +17,7 @@ import { contextUpdateClient } from '../../../scripts/contextupdate-client.js';
 import { startEmcoEtcd, type EmcoEtcd } from '../../../scripts/emco-etcd.js';
 import { kubeConfig, testEnv, uniqueName, waitFor } from '../../support/env.js';
 import { installCrdAndRbac, kubeconfigFileFor } from '../../support/operator.js';
+import { testInvokeAuth } from '../../support/invoke-auth.js';
 import { startWorkflowStack, type WorkflowStack } from '../../support/stack.js';
 
 describe('gRPC contextupdate: the bundled operator', function () {
@@ -78,6 +79,7 @@ describe('gRPC contextupdate: the bundled operator', function () {
         TAC_GRPC_HOST: '127.0.0.1',
         TAC_GRPC_PORT: String(grpcPort),
         TAC_EMCO_ETCD_ENDPOINTS: etcd.endpoint,
+        ...(await testInvokeAuth()).operatorEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -11,6 +11,7 @@ import { intent } from '../../support/builders.js';
 import { kubeConfig, testEnv, uniqueName, waitFor } from '../../support/env.js';
 import { installCrdAndRbac, kubeconfigFileFor } from '../../support/operator.js';
 import { startWorkflowStack, type WorkflowStack } from '../../support/stack.js';
+import { testInvokeAuth } from '../../support/invoke-auth.js';
 
 describe('bundled programs', function () {
   this.timeout(120_000);
@@ -48,6 +49,7 @@ describe('bundled programs', function () {
     const env = testEnv();
     const [opPort, clientPort] = [await freePort(), await freePort()];
     const ns = uniqueName('bundle');
+    const auth = await testInvokeAuth();
     await kubeConfig()
       .makeApiClient(CoreV1Api)
       .createNamespace({ body: { metadata: { name: ns } } });
@@ -61,11 +63,13 @@ describe('bundled programs', function () {
       TAC_LEASE_NAMESPACE: 'tac-system',
       TAC_LEASE_NAME: uniqueName('bundle'),
       POD_NAME: 'bundle-test',
+      ...auth.operatorEnv,
     });
     run(files[1]!, {
       TEMPORAL_ADDRESS: env.temporalAddress,
       TAC_CLIENT_HOST: '127.0.0.1',
       TAC_CLIENT_PORT: String(clientPort),
+      ...auth.clientEnv,
     });
     const op = `http://127.0.0.1:${opPort}`;
     await waitFor(async () => (await fetch(`${op}/readyz`)).ok, {

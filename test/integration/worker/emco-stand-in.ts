@@ -62,11 +62,15 @@ export class EmcoStandIn {
     return `/v2/projects/${d.project}/composite-apps/${d.compositeApp}/${d.compositeAppVersion}/deployment-intent-groups/${d.deploymentIntentGroup}`;
   }
 
-  async start(): Promise<void> {
+  /** Listens on 127.0.0.1: `port`, or any free port (a fixed one lets a worker allow-list it). */
+  async start(port = 0): Promise<void> {
     const server = createServer((req, res) => {
       void this.#handle(req, res);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', resolve);
+    });
     this.#server = server;
   }
 

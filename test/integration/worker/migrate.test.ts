@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { freePort } from '../../../testenv/ports.js';
 import { uniqueName } from '../../support/env.js';
 import type { TacWorker } from '../../../worker/create-worker.js';
 import type { migrate } from '../../../worker/workflows/migrate.js';
@@ -52,14 +53,19 @@ describe('migrate workflow against an EMCO stand-in (real Temporal)', function (
   let running: Promise<void>;
   let taskQueue: string;
   let emco: EmcoStandIn;
+  /** The stand-in's port: fixed, so the worker's EMCO URL allow-list can name it. */
+  let emcoPort: number;
 
   before(async () => {
     fx = await temporalFixture();
-    ({ worker, running, taskQueue } = await startWorker(fx));
+    emcoPort = await freePort();
+    ({ worker, running, taskQueue } = await startWorker(fx, {
+      activityDeps: { emcoAllowedUrls: [`http://127.0.0.1:${emcoPort}`] },
+    }));
   });
   beforeEach(async () => {
     emco = standIn();
-    await emco.start();
+    await emco.start(emcoPort);
   });
   afterEach(async () => {
     await emco.stop();
@@ -155,6 +161,32 @@ describe('migrate workflow against an EMCO stand-in (real Temporal)', function (
     expect(err.cause?.message).to.match(
       /^migrate to prov1\+edge2 failed at getAppPlacement: emcoGetAppPlacement: GET http:\/\/127\.0\.0\.1:\d+\/v2\/projects\/proj1\/composite-apps\/c1\/v1\/deployment-intent-groups\/nope answered 404: 404 page not found \(attempt 1\)$/,
     );
+  });
+
+  it("refuses, without retries and without any request, an EMCO URL outside the worker's allow-list", async () => {
+    const elsewhere = standIn();
+    await elsewhere.start();
+    try {
+      const handle = await start(migrateParams(elsewhere.url));
+      const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+      expect(err).to.be.instanceOf(WorkflowFailedError);
+      expect(err.cause?.message).to.equal(
+        `migrate to prov1+edge2 failed at getAppPlacement: emcoGetAppPlacement: EMCO URL "${elsewhere.url}" is not in ` +
+          `the worker's allow-list (TAC_WORKER_EMCO_ALLOWED_URLS; it allows http://127.0.0.1:${emcoPort})`,
+      );
+      const failed = (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes);
+      expect(failed).to.have.length(1);
+      expect(failed?.[0]?.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo).to.deep.include(
+        {
+          type: 'EmcoUrlNotAllowed',
+          nonRetryable: true,
+        },
+      );
+      expect(elsewhere.requests).to.deep.equal([]);
+      expect(emco.requests).to.deep.equal([]);
+    } finally {
+      await elsewhere.stop();
+    }
   });
 
   it('lists missing parameters', async () => {

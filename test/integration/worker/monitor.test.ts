@@ -149,7 +149,11 @@ describe('worker program: monitoring port (real Temporal)', function () {
     await emco.start();
     try {
       const taskQueue = uniqueName('tq');
-      const p = spawnWorker({ TAC_WORKER_TASK_QUEUES: taskQueue, TAC_WORKER_SHUTDOWN_GRACE: '5s' });
+      const p = spawnWorker({
+        TAC_WORKER_TASK_QUEUES: taskQueue,
+        TAC_WORKER_SHUTDOWN_GRACE: '5s',
+        TAC_WORKER_EMCO_ALLOWED_URLS: emco.url,
+      });
       const url = await monitorUrl(p);
       await readyWorker(p, url);
       emco.delays.set(emco.digPath, 60_000);

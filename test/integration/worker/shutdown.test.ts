@@ -76,6 +76,7 @@ describe('worker program: graceful stop on SIGTERM (real Temporal)', function ()
     proc = spawnWorker({
       TEMPORAL_ADDRESS: fx.address,
       TAC_WORKER_TASK_QUEUES: taskQueue,
+      TAC_WORKER_EMCO_ALLOWED_URLS: emco.url,
       LOG_LEVEL: 'info',
       ...extra,
     });

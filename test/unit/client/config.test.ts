@@ -8,8 +8,9 @@ const FILES: Record<string, string> = {
   '/tls.crt': CERT,
   '/tls.key': KEY,
   '/token': 'file-token\n',
-  '/clients.yaml': 'clients:\n  migrate_workflowclient:\n    workflowType: migrate\n',
-  '/bad.yaml': 'clients:\n  x:\n    nope: 1\n',
+  '/clients.yaml':
+    'clients:\n  migrate_workflowclient:\n    workflowType: migrate\n    taskQueue: tac-worker\n',
+  '/bad.yaml': 'clients:\n  x:\n    taskQueue: q\n    nope: 1\n',
 };
 const readFile = (path: string) => {
   const text = FILES[path];
@@ -19,8 +20,21 @@ const readFile = (path: string) => {
 const load = (env: NodeJS.ProcessEnv) => clientConfigFromEnv(env, { readFile });
 
 describe('clientConfigFromEnv', () => {
-  it('has defaults: 0.0.0.0:9090, 1 MiB bodies, 10 s starts, no auth, no TLS, built-in client', () => {
-    const config = load({});
+  it('refuses to start without a token unless TAC_CLIENT_AUTH=none says so', () => {
+    expect(() => load({})).to.throw(
+      EnvValueError,
+      /^TAC_CLIENT_TOKEN_FILE: a bearer token is required: set TAC_CLIENT_TOKEN_FILE \(or TAC_CLIENT_TOKEN\), or TAC_CLIENT_AUTH=none/,
+    );
+    expect(load({ TAC_CLIENT_AUTH: 'none' }).token).to.equal(null);
+    expect(load({ TAC_CLIENT_AUTH: 'token', TAC_CLIENT_TOKEN: 't' }).token?.reveal()).to.equal('t');
+    expect(() => load({ TAC_CLIENT_AUTH: 'none', TAC_CLIENT_TOKEN: 't' })).to.throw(
+      /^TAC_CLIENT_AUTH: is none, but a token is set/,
+    );
+    expect(() => load({ TAC_CLIENT_AUTH: 'off' })).to.throw(/^TAC_CLIENT_AUTH: expected token or none/);
+  });
+
+  it('has defaults: 0.0.0.0:9090, 1 MiB bodies, 10 s starts, 64 calls in flight, no TLS, built-in client', () => {
+    const config = load({ TAC_CLIENT_AUTH: 'none' });
     expect(config).to.deep.include({
       host: '0.0.0.0',
       port: 9090,
@@ -29,11 +43,13 @@ describe('clientConfigFromEnv', () => {
       startTimeoutMs: 10_000,
       readyTimeoutMs: 2_000,
       shutdownTimeoutMs: 10_000,
+      maxConcurrentInvokes: 64,
       token: null,
       tls: null,
     });
     expect(config.clients.file).to.equal(undefined);
-    expect(config.clients.resolve('anything')).to.include({ workflowType: 'taskQueue' });
+    expect(config.clients.resolve('default')).to.include({ workflowType: 'taskQueue' });
+    expect(config.clients.resolve('anything')).to.equal(undefined);
     expect(config.temporal.address).to.equal('localhost:7233');
     expect(Object.isFrozen(config)).to.equal(true);
   });
@@ -49,6 +65,8 @@ describe('clientConfigFromEnv', () => {
       TAC_CLIENT_START_TIMEOUT: '3s',
       TAC_CLIENT_READY_TIMEOUT: '500ms',
       TAC_CLIENT_SHUTDOWN_TIMEOUT: '1m',
+      TAC_CLIENT_MAX_CONCURRENT_INVOKES: '8',
+      TAC_CLIENT_AUTH: 'token',
       TAC_CLIENT_TOKEN_FILE: '/token',
       TAC_CLIENT_TLS_CERT_FILE: '/tls.crt',
       TAC_CLIENT_TLS_KEY_FILE: '/tls.key',
@@ -61,6 +79,7 @@ describe('clientConfigFromEnv', () => {
       startTimeoutMs: 3_000,
       readyTimeoutMs: 500,
       shutdownTimeoutMs: 60_000,
+      maxConcurrentInvokes: 8,
     });
     expect(config.temporal.address).to.equal('temporal:7233');
     expect(config.token?.reveal()).to.equal('file-token');
@@ -77,6 +96,10 @@ describe('clientConfigFromEnv', () => {
       [{ TAC_CLIENT_PORT: '99999' }, /^TAC_CLIENT_PORT: expected a port/],
       [{ TAC_CLIENT_BODY_LIMIT: '1MB' }, /^TAC_CLIENT_BODY_LIMIT: expected a positive integer/],
       [{ TAC_CLIENT_TOKEN: 'a', TAC_CLIENT_TOKEN_FILE: '/token' }, /not both/],
+      [
+        { TAC_CLIENT_MAX_CONCURRENT_INVOKES: '0' },
+        /^TAC_CLIENT_MAX_CONCURRENT_INVOKES: expected a positive integer/,
+      ],
       [{ TAC_CLIENT_TLS_CERT_FILE: '/tls.crt' }, /^TAC_CLIENT_TLS_KEY_FILE: listener TLS needs both/],
       [
         { TAC_CLIENT_TLS_CERT_FILE: '/tls.key', TAC_CLIENT_TLS_KEY_FILE: '/tls.crt' },
@@ -90,7 +113,10 @@ describe('clientConfigFromEnv', () => {
       [{ TEMPORAL_PORT: 'x', TEMPORAL_SERVER: 'h' }, /^TEMPORAL_PORT/],
     ];
     for (const [env, message] of cases) {
-      expect(() => load(env), JSON.stringify(env)).to.throw(EnvValueError, message);
+      expect(() => load({ TAC_CLIENT_TOKEN: 't', ...env }), JSON.stringify(env)).to.throw(
+        EnvValueError,
+        message,
+      );
     }
   });
 });

@@ -14,15 +14,17 @@ function configError(text: string): string {
 }
 
 describe('named clients', () => {
-  it('without a file, every name is the built-in EMCO reference client', () => {
+  it('without a file, only "default" resolves: the built-in EMCO reference client', () => {
     const clients = new NamedClients(undefined, undefined);
-    expect(clients.resolve('migrate_workflowclient')).to.deep.equal({
-      name: 'migrate_workflowclient',
+    expect(clients.resolve('default')).to.deep.equal({
+      name: 'default',
       workflowType: 'taskQueue',
       taskQueue: undefined,
+      allowTaskQueueOverride: true,
       arguments: 'workflowParams',
     });
-    expect(clients.names()).to.deep.equal([]);
+    expect(clients.resolve('migrate_workflowclient')).to.equal(undefined);
+    expect(clients.names()).to.deep.equal(['default']);
   });
 
   it('reads clients from YAML with defaults for missing fields', () => {
@@ -34,33 +36,45 @@ describe('named clients', () => {
         '    taskQueue: tac-worker',
         '  params-only:',
         '    arguments: activityParams',
-        '  bare: {}',
+        '    allowTaskQueueOverride: true',
+        '  bare:',
+        '    taskQueue: q1',
       ].join('\n'),
       FILE,
     );
     expect(clients.file).to.equal(FILE);
-    expect(clients.names()).to.deep.equal(['bare', 'migrate_workflowclient', 'params-only']);
+    expect(clients.names()).to.deep.equal(['bare', 'default', 'migrate_workflowclient', 'params-only']);
     expect(clients.resolve('migrate_workflowclient')).to.deep.equal({
       name: 'migrate_workflowclient',
       workflowType: 'migrate',
       taskQueue: 'tac-worker',
+      allowTaskQueueOverride: false,
       arguments: 'workflowParams',
     });
     expect(clients.resolve('params-only')).to.include({
       workflowType: 'taskQueue',
+      allowTaskQueueOverride: true,
       arguments: 'activityParams',
     });
-    expect(clients.resolve('bare')).to.include({ workflowType: 'taskQueue', arguments: 'workflowParams' });
+    expect(clients.resolve('bare')).to.include({
+      workflowType: 'taskQueue',
+      taskQueue: 'q1',
+      allowTaskQueueOverride: false,
+      arguments: 'workflowParams',
+    });
   });
 
   it('with a file, unknown names do not resolve but "default" is the built-in client', () => {
-    const clients = parseNamedClients('clients:\n  a: {}\n', FILE);
+    const clients = parseNamedClients('clients:\n  a:\n    taskQueue: q\n', FILE);
     expect(clients.resolve('b')).to.equal(undefined);
     expect(clients.resolve('default')).to.include({ name: 'default', workflowType: 'taskQueue' });
   });
 
   it('lets the file redefine "default"', () => {
-    const clients = parseNamedClients('clients:\n  default:\n    workflowType: helloWorld\n', FILE);
+    const clients = parseNamedClients(
+      'clients:\n  default:\n    workflowType: helloWorld\n    taskQueue: q\n',
+      FILE,
+    );
     expect(clients.resolve('default')).to.include({ workflowType: 'helloWorld' });
   });
 
@@ -70,7 +84,8 @@ describe('named clients', () => {
         [
           'clients:',
           '  ok: {}',
-          '  "bad name": {}',
+          '  "bad name":',
+          '    taskQueue: q',
           '  x:',
           '    arguments: all',
           '    retries: 3',
@@ -80,6 +95,7 @@ describe('named clients', () => {
     ).to.equal(
       `${FILE}: invalid client configuration:\n` +
         '  /clients: client name "bad name" must match ^[a-zA-Z0-9_-]+$\n' +
+        "  /clients/ok: set taskQueue (the client's pinned task queue) or allowTaskQueueOverride: true (the body chooses it)\n" +
         '  /clients/x: unknown field "retries"\n' +
         '  /clients/x/taskQueue: must be string\n' +
         '  /clients/x/arguments: must be one of workflowParams, activityParams, none',

@@ -142,13 +142,17 @@ describe('buildStartRequest', () => {
       name: 'c',
       workflowType: 'migrate',
       taskQueue: 'tac-worker',
+      allowTaskQueueOverride: false,
       arguments: 'activityParams',
     };
     const request = build({ workflowParams: { activityParams: { b: { x: '1' }, a: { y: '2' } } } }, client);
     expect(request.workflowType).to.equal('migrate');
     expect(request.options.taskQueue).to.equal('tac-worker');
     expect(JSON.stringify(request.options.args)).to.equal('[{"a":{"y":"2"},"b":{"x":"1"}}]');
-    const none = build({ workflowStartOptions: { TaskQueue: 'own' } }, { ...client, arguments: 'none' });
+    const none = build(
+      { workflowStartOptions: { TaskQueue: 'own' } },
+      { ...client, arguments: 'none', allowTaskQueueOverride: true },
+    );
     expect(none.options.taskQueue).to.equal('own');
     expect(none.options.args).to.deep.equal([]);
   });

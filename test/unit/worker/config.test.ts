@@ -111,4 +111,21 @@ describe('workerConfigFromEnv', () => {
       /TEMPORAL_TLS_CERT_FILE/,
     );
   });
+
+  it('allows the default EMCO URL alone unless TAC_WORKER_EMCO_ALLOWED_URLS lists the EMCO URLs', () => {
+    expect(workerConfigFromEnv({}).emcoAllowedUrls).to.deep.equal([]);
+    expect(
+      workerConfigFromEnv({ TAC_WORKER_EMCO_URL: 'http://orchestrator:9015/' }).emcoAllowedUrls,
+    ).to.deep.equal(['http://orchestrator:9015']);
+    expect(
+      workerConfigFromEnv({
+        TAC_WORKER_EMCO_URL: 'http://orchestrator:9015',
+        TAC_WORKER_EMCO_ALLOWED_URLS: 'http://a:9015, https://b.example/emco',
+      }).emcoAllowedUrls,
+    ).to.deep.equal(['http://a:9015', 'https://b.example/emco']);
+    expect(() => workerConfigFromEnv({ TAC_WORKER_EMCO_ALLOWED_URLS: 'http://a:9015,ftp://b' })).to.throw(
+      EnvValueError,
+      /^TAC_WORKER_EMCO_ALLOWED_URLS: expected an http\(s\) URL, got "ftp:\/\/b"/,
+    );
+  });
 });

@@ -132,7 +132,7 @@ export class FakeWatcher {
 export const PLANNER: PlannerConfig = {
   defaultBlockingTimeoutMs: 600_000,
   timeoutPolicy: 'cancel',
-  allowedEndpoints: [],
+  allowedEndpoints: ['127.0.0.1'],
   startLookupMs: 30_000,
   maxStartAttempts: 3,
 };
@@ -174,7 +174,7 @@ export function harness(
       deletionGraceMs: options.deletionGraceMs ?? 10_000,
       now,
     }),
-    observer: new Observer(temporal, [], watcher),
+    observer: new Observer(temporal, ['127.0.0.1'], watcher),
     executor: new Executor({ store, temporal, invoker, events, watcher }),
     watcher,
     planner: { ...PLANNER, ...options.planner },

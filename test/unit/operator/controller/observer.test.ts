@@ -27,10 +27,13 @@ describe('Observer', () => {
   it('looks a Pending run up by its workflow id alone, with the run id from the memo', async () => {
     const temporal = new FakeTemporal(() => now);
     temporal.start('wf', 'ev1', 'r9');
-    const observed = await new Observer(temporal, []).observe(withRun({ phase: 'Pending' }), now);
+    const observed = await new Observer(temporal, ['127.0.0.1']).observe(withRun({ phase: 'Pending' }), now);
     expect(observed.workflow).to.deep.equal({ runId: 'r9', status: 'RUNNING', tacRunId: 'ev1' });
     expect(
-      await new Observer(new FakeTemporal(() => now), []).observe(withRun({ phase: 'Pending' }), now),
+      await new Observer(new FakeTemporal(() => now), ['127.0.0.1']).observe(
+        withRun({ phase: 'Pending' }),
+        now,
+      ),
     ).to.deep.equal({
       now,
       workflow: null,
@@ -41,14 +44,14 @@ describe('Observer', () => {
     const temporal = new FakeTemporal(() => now);
     temporal.start('wf', 'ev1', 'r1');
     temporal.close('wf', 'FAILED', 'boom');
-    const failed = await new Observer(temporal, []).observe(withRun({ runId: 'r1' }), now);
+    const failed = await new Observer(temporal, ['127.0.0.1']).observe(withRun({ runId: 'r1' }), now);
     expect(failed.workflow).to.deep.include({ status: 'FAILED', failureMessage: 'boom', closeTime: now });
     temporal.close('wf', 'CONTINUED_AS_NEW');
-    const continued = await new Observer(temporal, []).observe(withRun({ runId: 'r1' }), now);
+    const continued = await new Observer(temporal, ['127.0.0.1']).observe(withRun({ runId: 'r1' }), now);
     expect(continued.latest).to.deep.include({ runId: 'r1' });
     temporal.calls.length = 0;
     temporal.close('wf', 'COMPLETED');
-    await new Observer(temporal, []).observe(withRun({ runId: 'r1' }), now);
+    await new Observer(temporal, ['127.0.0.1']).observe(withRun({ runId: 'r1' }), now);
     expect(temporal.calls).to.deep.equal(['describe wf']);
   });
 

@@ -28,7 +28,7 @@ const WF = 'tac-default-intent1-ev1';
 const config: PlannerConfig = {
   defaultBlockingTimeoutMs: 600_000,
   timeoutPolicy: 'cancel',
-  allowedEndpoints: [],
+  allowedEndpoints: ['127.0.0.1'],
   startLookupMs: 30_000,
   maxStartAttempts: 3,
   uiLink: (ref) => `http://ui/${ref.workflowId}/${ref.runId ?? ''}`,
