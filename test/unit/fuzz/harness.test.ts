@@ -64,7 +64,7 @@ describe('test/fuzz harness', () => {
         'GET /healthz',
         'GET /metrics',
         'POST /tac/v1/projects/{project}/composite-apps/{compositeApp}/{compositeAppVersion}/deployment-intent-groups/{deploymentIntentGroup}/lifecycle-events',
-        'GET /tac/v1/lifecycle-events/{eventId}',
+        'GET /tac/v1/lifecycle-events/{pollId}',
       ]);
       expect(routes.filter((r) => r.label.endsWith('/status') || r.label.endsWith('/cancel'))).to.have.length(
         2,

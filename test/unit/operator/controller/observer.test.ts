@@ -66,7 +66,7 @@ describe('Observer', () => {
         return ref.runId === 'r1' ? { workflowId: 'wf', runId: 'r1', seenAt } : undefined;
       },
     };
-    const observer = new Observer(temporal, [], watched);
+    const observer = new Observer(temporal, ['127.0.0.1'], watched);
     const obj = withRun({ runId: 'r1' });
     expect(await observer.observe(obj, now)).to.deep.equal({
       now,
