@@ -30,12 +30,15 @@ export class InvokeThroughputError extends Error {
   }
 }
 
-/** The /invoke body: EMCO's temporal spec with only the task queue set (a fresh workflow id per call). */
-export function invokeRequest(): LoadRequest {
+/**
+ * The /invoke body: EMCO's temporal spec with only the task queue set (a fresh workflow id per
+ * call), with the workflow client's bearer token (it requires one by default).
+ */
+export function invokeRequest(token: string): LoadRequest {
   return {
     method: 'POST',
     body: JSON.stringify({ workflowStartOptions: { TaskQueue: TASK_QUEUE } }),
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
   };
 }
 
@@ -102,7 +105,7 @@ async function preflight(url: string, request: LoadRequest): Promise<void> {
 export async function invokeThroughput(ctx: BenchContext): Promise<ScenarioSamples> {
   const { connections, warmupSeconds, seconds, rounds } = ctx.sizes.invoke;
   const url = `http://127.0.0.1:${ctx.stack.clientPort}/invoke/default`;
-  const request = invokeRequest();
+  const request = invokeRequest(ctx.stack.clientToken);
   await preflight(url, request);
   const start = (): Promise<unknown> =>
     ctx.stack.temporal.workflow.start('noop', {

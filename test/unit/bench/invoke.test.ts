@@ -7,10 +7,11 @@ import { buildStartRequest } from '../../../client/start-request.js';
 import { decodeTemporalSpec } from '../../../common/emco/decode.js';
 
 describe('bench /invoke throughput request', () => {
-  it('is a POST the workflow client turns into a start of noop on the noop queue, a fresh id each time', () => {
-    const request = invokeRequest();
+  it('is a POST with the client token the workflow client turns into a start of noop on the noop queue, a fresh id each time', () => {
+    const request = invokeRequest('t0ken');
     expect(request.method).to.equal('POST');
     expect(request.headers['content-type']).to.equal('application/json');
+    expect(request.headers.authorization).to.equal('Bearer t0ken');
     const client = new NamedClients(undefined, undefined).resolve('default');
     if (client === undefined) throw new Error('the default workflow client does not resolve');
     const spec = decodeTemporalSpec(request.body, { allowDurationStrings: true });
