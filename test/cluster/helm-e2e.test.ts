@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { expect } from 'chai';
+import { Agent, fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT, kubectl } from '../../testenv/env.js';
 import type { EnvInfo } from '../../testenv/types.js';
@@ -28,6 +29,34 @@ const FULLNAME = 'tac-tac-operator';
 const CLIENT_SERVICE = 'tac-workflow-client'; // the name examples/hello-world expects
 const DEPLOYMENTS = [FULLNAME, `${FULLNAME}-workflow-client`, `${FULLNAME}-worker`];
 const FINALIZER = 'tac.emco.io/run-cleanup';
+const CALLER = 'e2e-caller';
+
+/** A ServiceAccount allowed to fire and poll lifecycle events in `ns`, as a user would grant it. */
+function callerRbac(ns: string): Record<string, unknown>[] {
+  const meta = { name: CALLER, namespace: ns };
+  return [
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta,
+      rules: [
+        {
+          apiGroups: ['tac.emco.io'],
+          resources: ['temporalactionintents', 'temporalactionintents/status'],
+          verbs: ['get', 'list', 'update'],
+        },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CALLER },
+      subjects: [{ kind: 'ServiceAccount', name: CALLER, namespace: ns }],
+    },
+  ];
+}
 
 interface Intent {
   metadata: { name: string; finalizers?: string[] };
@@ -94,6 +123,9 @@ describe('cluster tier: the Helm chart end to end', function () {
   this.timeout(600_000);
   const ns = freshName('tac-e2e');
   let operatorUrl = '';
+  /** Trusts the chart's generated REST certificate (by its Service name) for the ClusterIP. */
+  let tls: Agent | undefined;
+  let token = '';
   let temporal: Client;
   let connection: Connection;
   const started = Date.now();
@@ -108,7 +140,8 @@ describe('cluster tier: the Helm chart end to end', function () {
   ): Promise<{ status: number; body: LifecycleOutcome }> {
     const res = await fetch(`${url}${async ? '?async=true' : ''}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      ...(tls !== undefined ? { dispatcher: tls } : {}),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ hookType, appContextId: '1234567890999' }),
       signal: AbortSignal.timeout(120_000),
     });
@@ -147,6 +180,7 @@ describe('cluster tier: the Helm chart end to end', function () {
 
   after(async () => {
     await connection?.close();
+    await tls?.close();
     log(`[cluster-tests] Helm end-to-end suite took ${Date.now() - started} ms`);
   });
 
@@ -172,8 +206,47 @@ describe('cluster tier: the Helm chart end to end', function () {
     log(`[cluster-tests] helm install to every Deployment Available: ${Date.now() - installStarted} ms`);
     await logPodStartTimes(info, ns, `app.kubernetes.io/instance=${RELEASE}`);
     const svc = await getJson<{ spec: { clusterIP: string } }>(info, ['service', FULLNAME, '-n', ns]);
-    operatorUrl = `http://${svc.spec.clusterIP}:9064`;
-    await waitServiceAnswers(`${operatorUrl}/readyz`);
+    // The chart's defaults: REST over TLS with a generated certificate, callers authenticated.
+    const ca = Buffer.from(
+      await kubectl(info, [
+        'get',
+        'secret',
+        `${FULLNAME}-rest-tls`,
+        '-n',
+        ns,
+        '-o',
+        'jsonpath={.data.ca\\.crt}',
+      ]),
+      'base64',
+    );
+    tls = new Agent({ connect: { ca, servername: `${FULLNAME}.${ns}.svc` } });
+    operatorUrl = `https://${svc.spec.clusterIP}:9064`;
+    await waitServiceAnswers(`${operatorUrl}/readyz`, 30_000, tls);
+    await apply(info, callerRbac(ns));
+    token = (
+      await kubectl(info, [
+        'create',
+        'token',
+        CALLER,
+        '-n',
+        ns,
+        '--audience',
+        'tac-operator',
+        '--duration',
+        '1h',
+      ])
+    ).trim();
+  });
+
+  it('answers only authenticated callers by default: no token is 401 over TLS', async () => {
+    const res = await fetch(eventsUrl('proj1', 'e2e', 'nobody'), {
+      method: 'POST',
+      dispatcher: tls,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hookType: 'pre-install' }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    expect(res.status).to.equal(401);
   });
 
   it('runs every Pod from the imported images, Ready through its readiness probe', async () => {

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fetch, type Dispatcher } from 'undici';
 import { stringify } from 'yaml';
 import { clusterAlive, startCluster, stopRecordedCluster } from '../../../testenv/cluster/cluster.js';
 import { ENV_FILE, kubectl, readRecordedEnv, type RunningEnv } from '../../../testenv/env.js';
@@ -142,8 +143,14 @@ export async function logPodStartTimes(info: EnvInfo, namespace: string, selecto
  * Service's rules a moment after its endpoints are ready, so a Deployment being Available is
  * not yet enough.
  */
-export async function waitServiceAnswers(url: string, timeoutMs = 30_000): Promise<void> {
-  await waitFor(async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok, {
+/** `dispatcher`: e.g. an Agent trusting the Service's certificate for an https URL. */
+export async function waitServiceAnswers(
+  url: string,
+  timeoutMs = 30_000,
+  dispatcher?: Dispatcher,
+): Promise<void> {
+  const extra = dispatcher !== undefined ? { dispatcher } : {};
+  await waitFor(async () => (await fetch(url, { ...extra, signal: AbortSignal.timeout(2000) })).ok, {
     what: `${url} answering through kube-proxy`,
     timeoutMs,
     intervalMs: 250,
