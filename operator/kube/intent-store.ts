@@ -34,6 +34,9 @@ export class KubeIntentStore implements IntentStore {
   private readonly sorted = new Map<string, string[]>();
   /** Deleted through this store: key → uid, hidden until the cache shows another object. */
   private readonly tombstones = new Map<string, string>();
+  /** DIG → the stamp of its last change (membership, a member's object, a member's visibility). */
+  private readonly digStamps = new Map<string, number>();
+  private lastStamp = 0;
 
   constructor(
     private readonly cache: IntentCache,
@@ -49,10 +52,12 @@ export class KubeIntentStore implements IntentStore {
     const k = objectKey(obj);
     const d = digKey(obj.spec);
     const previous = this.digOf.get(k);
+    this.touch(d);
     if (previous !== d) {
       if (previous !== undefined) {
         this.byDig.get(previous)?.delete(k);
         this.sorted.delete(previous);
+        this.touch(previous);
       }
       this.sorted.delete(d);
       const set = this.byDig.get(d) ?? new Set<string>();
@@ -71,10 +76,24 @@ export class KubeIntentStore implements IntentStore {
     if (d !== undefined) {
       this.byDig.get(d)?.delete(k);
       this.sorted.delete(d);
+      this.touch(d);
     }
     this.digOf.delete(k);
     this.tombstones.delete(k);
     this.waiter.notify(k);
+  }
+
+  private touch(d: string): void {
+    this.digStamps.set(d, ++this.lastStamp);
+  }
+
+  /**
+   * A number that changes whenever what `listByDig(dig)` returns may change: a member added,
+   * updated (a new object), deleted, or hidden by a delete through this store. Equal numbers mean
+   * the same list of the same objects, so a caller may keep anything derived from the list.
+   */
+  listVersion(dig: DigRef): number {
+    return this.digStamps.get(digKey(dig)) ?? 0;
   }
 
   private visible(obj: TemporalActionIntent | undefined): obj is TemporalActionIntent {
@@ -145,8 +164,11 @@ export class KubeIntentStore implements IntentStore {
   async delete(namespace: string, name: string): Promise<void> {
     const uid = this.cache.get(namespace, name)?.metadata?.uid;
     await this.client.delete(namespace, name);
-    if (uid !== undefined) this.tombstones.set(keyOf(namespace, name), uid);
-    this.waiter.notify(keyOf(namespace, name));
+    const k = keyOf(namespace, name);
+    if (uid !== undefined) this.tombstones.set(k, uid);
+    const d = this.digOf.get(k);
+    if (d !== undefined) this.touch(d);
+    this.waiter.notify(k);
   }
 
   async update<T>(
