@@ -188,6 +188,8 @@ export class ResourceInformer<T extends KubernetesObject> {
   private readonly sources: Source[];
   private readonly cache = new Map<string, T>();
   private readonly tombstones = new Map<string, string>();
+  /** Objects that came from a local write (not from the watch), until the watch echoes them. */
+  private readonly written = new WeakSet<T>();
   private readonly handlers: Handlers<T> = { add: [], update: [], delete: [] };
   private state: 'new' | 'started' | 'stopped' = 'new';
   private started: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -300,10 +302,13 @@ export class ResourceInformer<T extends KubernetesObject> {
    * Read-your-writes: puts an object just returned by the API server into the cache and fires
    * add/update like a watch event would, unless the cache already holds the same or a newer
    * resourceVersion, or the key was deleted at a later one. Returns whether the cache changed.
-   * A later watch event for the same resourceVersion then changes nothing and fires nothing.
+   * A later watch event for the same resourceVersion fires nothing; the cache keeps the watch's
+   * object from then on (ListWatch holds that one too: one copy instead of two).
    */
   upsertLocal(obj: T): boolean {
-    return this.apply(obj, 'local');
+    // Shaped like listed and watched objects (the operator's decode drops managedFields, the
+    // largest part of a write's answer); a write answer that does not decode throws to the writer.
+    return this.apply(this.decode(obj), 'local');
   }
 
   private runSource(source: Source): void {
@@ -422,6 +427,13 @@ export class ResourceInformer<T extends KubernetesObject> {
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       const cmp = compareResourceVersions(version, cached.metadata?.resourceVersion);
+      if (cmp === 0 && origin !== 'local' && this.written.has(cached)) {
+        // The watch (or a list) brings the version a local write already put here. ListWatch keeps
+        // its own reference to this object, so keeping it instead of the write's answer holds one
+        // copy of the intent rather than two. Same version, same content: no event.
+        this.cache.set(key, obj);
+        return false;
+      }
       if (cmp === 0 || cmp === -1) return false;
       if (cmp === undefined && version === cached.metadata?.resourceVersion) return false;
     } else {
@@ -440,6 +452,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       }
     }
     this.cache.set(key, obj);
+    if (origin === 'local') this.written.add(obj);
     if (cached === undefined) this.emit('add', obj);
     else this.emitUpdate(obj, cached);
     return true;
