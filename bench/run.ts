@@ -30,6 +30,7 @@ import {
   MEMORY_LARGE_META,
   MEMORY_SMALL_META,
   RECONCILE_META,
+  STARTUP_LARGE_META,
   STARTUP_META,
   fixedMemory,
   growTo,
@@ -191,6 +192,10 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     if (small === undefined) throw new Error('the 1,000-intent memory point is missing');
     record(results, memoryLargeSamples(ctx, small, { intents, memory }));
   });
+  log(`[bench] start-up with ${sizes.memory.large} intents`);
+  await attempt(STARTUP_LARGE_META, results, async () =>
+    record(results, await startupSamples(ctx, sizes.memory.large, STARTUP_LARGE_META)),
+  );
 
   // Last: its first call loads the etcd client into the operator, which must not count in memory.
   log('[bench] gRPC pre-install vs. REST lifecycle endpoint');
@@ -208,6 +213,7 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     MEMORY_SMALL_META.id,
     MEMORY_LARGE_META.id,
     STARTUP_META.id,
+    STARTUP_LARGE_META.id,
     SOAK_META.id,
   ];
   // One entry per scenario: a recorded figure wins over an error entry of a partial failure.
@@ -251,7 +257,7 @@ async function main(): Promise<void> {
       temporal: await versionOf(path.join(stack.info.binDir, 'temporal'), ['--version']),
       programs: `${launcher.describe}; operator, workflow client and worker one process each`,
       operatorSettings:
-        'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace',
+        'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace, REST authentication off (TAC_REST_AUTH=none)',
       logDir: stack.logDir,
     };
     scenarios = options.soakOnly

@@ -150,6 +150,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TAC_DEFAULT_NAMESPACE: OPERATOR_NAMESPACE,
       POD_NAME: 'bench-operator',
       LOG_LEVEL: 'warn',
+      // The REST read scenarios measure without authentication (stated in the run's operator settings).
+      TAC_REST_AUTH: 'none',
       TAC_GRPC_ENABLED: 'true',
       TAC_GRPC_HOST: '127.0.0.1',
       TAC_GRPC_PORT: String(grpcPort),
