@@ -43,6 +43,7 @@ import {
   startupSamples,
   type ReconcileRun,
 } from './scenarios/scale.js';
+import { SCALE_RSS_META, SCALE_STARTUP_META, scaleOut } from './scenarios/scale-out.js';
 import { FULL, QUICK } from './sizes.js';
 import { startStack } from './stack.js';
 
@@ -202,6 +203,15 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
   await attempt(GRPC_META, results, async () => record(results, await grpcHook(ctx)));
   log(`[bench] soak, ${Math.round(sizes.soak.durationMs / 60_000)} min`);
   await attempt(SOAK_META, results, async () => record(results, await soak(ctx)));
+  const plan = sizes.scaleOut;
+  if (plan !== undefined) {
+    log(`[bench] scale-out to ${plan.steps.join(' → ')} intents over ${plan.namespaces} namespaces`);
+    const done = await attempt(SCALE_RSS_META, results, async () => {
+      for (const s of (await scaleOut(ctx, plan, path.join(here, 'figures'))).samples) record(results, s);
+      return true;
+    });
+    if (done === undefined) results.push(failedScenario(SCALE_STARTUP_META, new Error('see scale-out-rss')));
+  }
 
   const order = [
     HOOK_META.id,
@@ -215,6 +225,8 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     STARTUP_META.id,
     STARTUP_LARGE_META.id,
     SOAK_META.id,
+    SCALE_RSS_META.id,
+    SCALE_STARTUP_META.id,
   ];
   // One entry per scenario: a recorded figure wins over an error entry of a partial failure.
   const byId = new Map<string, ScenarioResult>();
