@@ -1,9 +1,9 @@
 // Compares the REST reads of several operator builds side by side, for regression checks between
 // commits: one local environment, one DIG of N intents, every build running at once (each its own
-// process and port, watching the same namespace), and rounds that load the bare node:http server
+// process, port and namespace holding the same intents), and rounds that load the bare node:http server
 // and each build in turn with the same autocannon run, so a change of machine load hits all alike.
 // Usage: tsx bench/rest-ab.ts LABEL=/abs/path/dist/bundle/operator.mjs ... [--rounds=3]
-//   [--seconds=4] [--intents=1000] [--profile=LABEL] (CPU profile of LABEL during one extra GET
+//   [--seconds=4] [--intents=1000] [--profile=LABEL,…] (CPU profile of each LABEL during one extra GET
 //   and one extra list run, through bench/inspect-operator.ts)
 import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEnv } from '../testenv/env.js';
 import { freePort } from '../testenv/ports.js';
-import { spawnProgram, waitHttpOk, type Child } from './children.js';
+import { settledMemory, spawnProgram, waitHttpOk, type Child } from './children.js';
 import { BENCH_APP, BENCH_APP_VERSION, BENCH_PROJECT, intentName, intentSet } from './intents.js';
 import {
   adminKubeConfig,
@@ -49,6 +49,19 @@ function median(values: number[]): number {
   return summarize(values, 'req/s').median;
 }
 
+/** Output of bench/inspect-operator.ts on a build started with --inspect. */
+async function inspect(build: Build, args: string[]): Promise<string> {
+  const out: Buffer[] = [];
+  const inspector = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/inspect-operator.ts', String(build.inspectPort), ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  inspector.stdout.on('data', (b: Buffer) => out.push(b));
+  await new Promise<void>((resolve) => inspector.on('exit', () => resolve()));
+  return Buffer.concat(out).toString();
+}
+
 async function profile(build: Build, url: string, seconds: number): Promise<string> {
   const out: Buffer[] = [];
   const inspector = spawn(
@@ -76,7 +89,12 @@ async function main(): Promise<void> {
   const rounds = option('rounds', 3);
   const seconds = option('seconds', 4);
   const intents = option('intents', 1000);
-  const profiled = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
+  const profiled = new Set(
+    process.argv
+      .find((a) => a.startsWith('--profile='))
+      ?.slice('--profile='.length)
+      .split(',') ?? [],
+  );
   log(
     `load average ${os
       .loadavg()
@@ -90,11 +108,9 @@ async function main(): Promise<void> {
   try {
     const kc = adminKubeConfig(env.info);
     await installCrd(env.info);
-    await ensureNamespace(kc, NAMESPACE);
     const api = intentsApi(kc);
     const clientPort = await freePort();
-    const watch = watchUntilReconciled(kc, NAMESPACE, DIG, intents, 600_000);
-    for (const build of builds) {
+    const start = async (build: Build, namespace: string): Promise<void> => {
       const port = await freePort();
       build.url = `http://127.0.0.1:${port}`;
       build.inspectPort = await freePort();
@@ -103,7 +119,7 @@ async function main(): Promise<void> {
         argv: [build.bundle],
         nodeOptions: [
           '--max-semi-space-size=1',
-          ...(build.label === profiled ? [`--inspect=127.0.0.1:${build.inspectPort}`] : []),
+          ...(profiled.has(build.label) ? [`--inspect=127.0.0.1:${build.inspectPort}`] : []),
         ],
         env: {
           TEMPORAL_ADDRESS: env.info.temporalAddress,
@@ -113,8 +129,8 @@ async function main(): Promise<void> {
           TAC_REST_PORT: String(port),
           TAC_REST_AUTH: 'none',
           TAC_LEADER_ELECT: 'false',
-          TAC_WATCH_NAMESPACES: NAMESPACE,
-          TAC_DEFAULT_NAMESPACE: NAMESPACE,
+          TAC_WATCH_NAMESPACES: namespace,
+          TAC_DEFAULT_NAMESPACE: namespace,
           POD_NAME: `ab-${build.label}`,
           LOG_LEVEL: 'warn',
         },
@@ -123,13 +139,34 @@ async function main(): Promise<void> {
       children.push(build.child);
       await waitHttpOk(build.child, `${build.url}/readyz`, 120_000);
       log(`${build.label} ready on ${build.url}`);
+    };
+    // Each build has a namespace of its own holding the same intents, and reconciles them itself.
+    for (const [i, build] of builds.entries()) {
+      const namespace = `${NAMESPACE}-${i}`;
+      await ensureNamespace(kc, namespace);
+      await start(build, namespace);
+      const watch = watchUntilReconciled(kc, namespace, DIG, intents, 900_000);
+      const objs = intentSet({ namespace, dig: DIG, count: intents, clientPort });
+      await pool(objs, 8, async (o) => {
+        await createIntent(api, o);
+      });
+      await watch.done;
+      log(`${build.label}: ${intents} intents reconciled`);
     }
-    const objs = intentSet({ namespace: NAMESPACE, dig: DIG, count: intents, clientPort });
-    await pool(objs, 8, async (o) => {
-      await createIntent(api, o);
-    });
-    await watch.done;
-    log(`${intents} intents reconciled`);
+    if (process.argv.includes('--memory')) {
+      // Settled resident memory of each build, each having reconciled its own intents.
+      const settled = await Promise.all(
+        builds.map(async (b) => ({ b, m: await settledMemory(b.child?.pid ?? 0, { maxMs: 60_000 }) })),
+      );
+      for (const { b, m } of settled)
+        console.log(
+          `memory ${b.label}: ${m.values.map((v) => v.toFixed(1)).join(', ')} MB (peak ${m.peakMb.toFixed(1)})`,
+        );
+      for (const target of builds.filter((b) => profiled.has(b.label))) {
+        console.log(`\n## Heap of ${target.label}\n`);
+        console.log(await inspect(target, ['--by-constructor', '--strings']));
+      }
+    }
 
     const listPath =
       `/v2/projects/${BENCH_PROJECT}/composite-apps/${BENCH_APP}/${BENCH_APP_VERSION}` +
@@ -146,8 +183,14 @@ async function main(): Promise<void> {
       if (res.status !== 200) throw new Error(`${p} answered ${res.status}`);
       for (const b of builds.slice(1)) {
         const other = Buffer.from(await (await fetch(`${b.url}${p}`)).arrayBuffer());
-        if (!other.equals(body))
-          throw new Error(`${b.label} answers ${p} with other bytes than ${first.label}`);
+        if (!other.equals(body)) {
+          let at = 0;
+          while (at < body.length && other[at] === body[at]) at++;
+          log(
+            `note: ${b.label} answers ${p} with other bytes than ${first.label} (${other.length} vs ${body.length}, ` +
+              `first difference at ${at}: ${JSON.stringify(other.subarray(at, at + 40).toString())} vs ${JSON.stringify(body.subarray(at, at + 40).toString())})`,
+          );
+        }
       }
       const file = path.join(logDir, `${name}.json`);
       await writeFile(file, body);
@@ -203,8 +246,7 @@ async function main(): Promise<void> {
         );
       }
     }
-    const target = builds.find((b) => b.label === profiled);
-    if (target !== undefined) {
+    for (const target of builds.filter((b) => profiled.has(b.label))) {
       console.log(`\n## CPU profile of ${target.label}, GET\n`);
       console.log(await profile(target, `${target.url}${getPath}`, seconds));
       console.log(`\n## CPU profile of ${target.label}, list\n`);
