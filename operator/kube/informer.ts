@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { errorFields, silentLogger, type Logger } from '../../common/log.js';
 import { classifyKubeError } from './errors.js';
+import { StringPool } from './string-pool.js';
 
 /*
  * What client-node 1.4.0's ListWatch (the object makeInformer returns) does, and what this module
@@ -188,6 +189,8 @@ export class ResourceInformer<T extends KubernetesObject> {
   private readonly sources: Source[];
   private readonly cache = new Map<string, T>();
   private readonly tombstones = new Map<string, string>();
+  /** Repeated string values shared among cached objects (see StringPool). */
+  private readonly strings = new StringPool();
   /** Objects that came from a local write (not from the watch), until the watch echoes them. */
   private readonly written = new WeakSet<T>();
   private readonly handlers: Handlers<T> = { add: [], update: [], delete: [] };
@@ -308,7 +311,7 @@ export class ResourceInformer<T extends KubernetesObject> {
   upsertLocal(obj: T): boolean {
     // Shaped like listed and watched objects (the operator's decode drops managedFields, the
     // largest part of a write's answer); a write answer that does not decode throws to the writer.
-    return this.apply(this.decode(obj), 'local');
+    return this.apply(this.strings.share(this.decode(obj)), 'local');
   }
 
   private runSource(source: Source): void {
@@ -411,7 +414,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       return undefined;
     }
     try {
-      return this.decode(raw as KubernetesObject);
+      return this.strings.share(this.decode(raw as KubernetesObject));
     } catch (err) {
       this.log.warn('Ignored an object that does not decode', {
         object: `${meta.namespace}/${meta.name}`,
