@@ -37,6 +37,7 @@ export class KubeIntentStore implements IntentStore {
   /** DIG → the stamp of its last change (membership, a member's object, a member's visibility). */
   private readonly digStamps = new Map<string, number>();
   private lastStamp = 0;
+  private readonly digNames = new Map<string, string>();
 
   constructor(
     private readonly cache: IntentCache,
@@ -50,7 +51,7 @@ export class KubeIntentStore implements IntentStore {
   /** Index maintenance: call for every add/update the cache sees (and for local upserts). */
   onUpsert(obj: TemporalActionIntent): void {
     const k = objectKey(obj);
-    const d = digKey(obj.spec);
+    const d = this.canonicalDig(digKey(obj.spec));
     const previous = this.digOf.get(k);
     this.touch(d);
     if (previous !== d) {
@@ -81,6 +82,14 @@ export class KubeIntentStore implements IntentStore {
     this.digOf.delete(k);
     this.tombstones.delete(k);
     this.waiter.notify(k);
+  }
+
+  /** One string per DIG key, however many members: digOf holds it once per intent. */
+  private canonicalDig(d: string): string {
+    const known = this.digNames.get(d);
+    if (known !== undefined) return known;
+    this.digNames.set(d, d);
+    return d;
   }
 
   private touch(d: string): void {
