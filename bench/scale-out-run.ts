@@ -1,9 +1,9 @@
 // `npm run bench:scale-out -- [--steps=1000,10000,100000] [--namespaces=100] [--concurrency=32]
 // [--reuse-env[=FILE]] [--tsx]`: runs the scale-out scenario alone (the full benchmark runs it at
-// the end) at the sizes given, writes bench/results/scale-out-<time>.json and
+// the end) at the sizes given, writes bench/results/scale-out-<time>.json (and scale-out-latest.json) and
 // bench/figures/scale-out-growth.svg. Smaller steps than the full run's are for trying it out or
 // for a machine that cannot hold 100,000 intents; the result states the sizes it measured.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,9 @@ async function main(): Promise<void> {
         2,
       ) + '\n',
     );
-    log(`[bench] wrote ${out} and ${path.join(figures, 'scale-out-growth.svg')}`);
+    const latest = path.join(here, 'results', 'scale-out-latest.json');
+    await copyFile(out, latest);
+    log(`[bench] wrote ${out}, ${latest} and ${path.join(figures, 'scale-out-growth.svg')}`);
   } finally {
     await stack.stop();
   }

@@ -332,6 +332,8 @@ export class ResourceInformer<T extends KubernetesObject> {
     };
     const onObject = (raw: unknown): void => {
       if (!current()) return;
+      // ListWatch hands back every listed object right after the list: the cache holds them already.
+      if (this.holds(raw)) return;
       const obj = this.accept(raw, source);
       if (obj !== undefined) this.apply(obj, 'watch');
     };
@@ -397,6 +399,17 @@ export class ResourceInformer<T extends KubernetesObject> {
       this.deleteKey(key, cached, cached.metadata?.resourceVersion);
     }
     for (const obj of items) this.apply(obj, 'list');
+  }
+
+  /** Whether the cache holds this very object (decode works in place, so listed objects are kept as they came). */
+  private holds(raw: unknown): boolean {
+    if (!isRecord(raw) || !isRecord(raw.metadata)) return false;
+    const { namespace, name } = raw.metadata;
+    return (
+      typeof namespace === 'string' &&
+      typeof name === 'string' &&
+      this.cache.get(`${namespace}/${name}`) === raw
+    );
   }
 
   /** Validates the metadata of a raw object and decodes it; undefined (logged) when unusable. */

@@ -237,6 +237,21 @@ describe('operator/kube/informer', () => {
     expect(events).to.deep.equal(['add a/w@10', 'update a/w@10->15']);
   });
 
+  it('does not decode again the listed objects ListWatch hands back after the list', async () => {
+    let decoded = 0;
+    const { informer, server, events } = setup({
+      decode: (obj) => {
+        decoded++;
+        return obj;
+      },
+    });
+    server.put('a', 'one');
+    server.put('a', 'two');
+    await informer.start();
+    expect(decoded).to.equal(2);
+    expect(events).to.deep.equal(['add a/one@101', 'add a/two@102']);
+  });
+
   it('shapes local writes with decode, like listed and watched objects', async () => {
     const { informer } = setup({
       decode: (obj) => {
