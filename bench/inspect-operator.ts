@@ -2,7 +2,8 @@
 // breakdown (process.memoryUsage, V8 heap spaces) and, with --by-constructor, the heap's largest
 // object groups from a heap snapshot; with --cpu=SECONDS, the functions that used the most CPU
 // over that many seconds. Usage: tsx bench/inspect-operator.ts PORT [--scripts] [--by-constructor] [--cpu=S]
-// (--scripts: the modules loaded, by package and source size)
+// (--scripts: the modules loaded, by package and source size; --strings with --by-constructor: the
+// largest strings and the most repeated string values)
 import { WebSocket } from 'undici';
 
 interface Pending {
@@ -102,6 +103,46 @@ function byConstructor(snap: Snapshot, top: number): void {
   const rows = [...groups.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, top);
   for (const [name, g] of rows)
     console.log(`${mb(g.size).padStart(10)}  ${String(g.count).padStart(8)}  ${name.slice(0, 100)}`);
+}
+
+/** The heap's strings: the largest single ones, and the most repeated values by total size. */
+function stringsBreakdown(snap: Snapshot, top: number): void {
+  const fields = snap.snapshot.meta.node_fields;
+  const types = snap.snapshot.meta.node_types[0];
+  const width = fields.length;
+  const iType = fields.indexOf('type');
+  const iName = fields.indexOf('name');
+  const iSize = fields.indexOf('self_size');
+  const values = new Map<string, { count: number; size: number }>();
+  const large: Array<{ size: number; text: string }> = [];
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + iType] ?? 0] ?? '?';
+    if (type !== 'string' && type !== 'concatenated string' && type !== 'sliced string') continue;
+    const size = snap.nodes[i + iSize] ?? 0;
+    const text = snap.strings[snap.nodes[i + iName] ?? 0] ?? '?';
+    if (size > 100_000) large.push({ size, text: text.slice(0, 60) });
+    const g = values.get(text) ?? { count: 0, size: 0 };
+    g.count++;
+    g.size += size;
+    values.set(text, g);
+  }
+  console.log('-- strings over 100 KB');
+  for (const l of large.sort((a, b) => b.size - a.size).slice(0, 10))
+    console.log(`${mb(l.size).padStart(10)}  ${JSON.stringify(l.text)}`);
+  console.log('-- repeated string values by total size (count > 1)');
+  const rows = [...values.entries()]
+    .filter(([, g]) => g.count > 1)
+    .sort((a, b) => b[1].size - a[1].size)
+    .slice(0, top);
+  for (const [text, g] of rows)
+    console.log(
+      `${mb(g.size).padStart(10)}  ${String(g.count).padStart(8)}  ${JSON.stringify(text.slice(0, 80))}`,
+    );
+  const small = [...values.values()].reduce(
+    (acc, g) => (g.size / g.count <= 100_000 ? { count: acc.count + g.count, size: acc.size + g.size } : acc),
+    { count: 0, size: 0 },
+  );
+  console.log(`-- strings up to 100 KB: ${small.count} taking ${mb(small.size)}`);
 }
 
 interface ProfileNode {
@@ -225,7 +266,9 @@ async function main(): Promise<void> {
     if (process.argv.includes('--by-constructor')) {
       await insp.send('HeapProfiler.enable');
       await insp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-      byConstructor(JSON.parse(insp.chunks.join('')) as Snapshot, 30);
+      const snap = JSON.parse(insp.chunks.join('')) as Snapshot;
+      byConstructor(snap, 30);
+      if (process.argv.includes('--strings')) stringsBreakdown(snap, 30);
     }
   } finally {
     insp.close();

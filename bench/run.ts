@@ -33,6 +33,7 @@ import {
   MEMORY_LARGE_META,
   MEMORY_SMALL_META,
   RECONCILE_META,
+  STARTUP_LARGE_META,
   STARTUP_META,
   fixedMemory,
   growTo,
@@ -45,6 +46,7 @@ import {
   startupSamples,
   type ReconcileRun,
 } from './scenarios/scale.js';
+import { SCALE_RSS_META, SCALE_STARTUP_META, scaleOut } from './scenarios/scale-out.js';
 import { FULL, QUICK } from './sizes.js';
 import { startStack } from './stack.js';
 
@@ -233,12 +235,25 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     if (small === undefined) throw new Error('the 1,000-intent memory point is missing');
     record(results, memoryLargeSamples(ctx, small, { intents, memory }));
   });
+  log(`[bench] start-up with ${sizes.memory.large} intents`);
+  await attempt(STARTUP_LARGE_META, results, async () =>
+    record(results, await startupSamples(ctx, sizes.memory.large, STARTUP_LARGE_META)),
+  );
 
   // Last: its first call loads the etcd client into the operator, which must not count in memory.
   log('[bench] gRPC pre-install vs. REST lifecycle endpoint');
   await attempt(GRPC_META, results, async () => record(results, await grpcHook(ctx)));
   log(`[bench] soak, ${Math.round(sizes.soak.durationMs / 60_000)} min`);
   await attempt(SOAK_META, results, async () => record(results, await soak(ctx)));
+  const plan = sizes.scaleOut;
+  if (plan !== undefined) {
+    log(`[bench] scale-out to ${plan.steps.join(' → ')} intents over ${plan.namespaces} namespaces`);
+    const done = await attempt(SCALE_RSS_META, results, async () => {
+      for (const s of (await scaleOut(ctx, plan, path.join(here, 'figures'))).samples) record(results, s);
+      return true;
+    });
+    if (done === undefined) results.push(failedScenario(SCALE_STARTUP_META, new Error('see scale-out-rss')));
+  }
 
   const order = [
     HOOK_META.id,
@@ -251,7 +266,10 @@ async function runScenarios(ctx: BenchContext): Promise<ScenarioResult[]> {
     MEMORY_SMALL_META.id,
     MEMORY_LARGE_META.id,
     STARTUP_META.id,
+    STARTUP_LARGE_META.id,
     SOAK_META.id,
+    SCALE_RSS_META.id,
+    SCALE_STARTUP_META.id,
   ];
   // One entry per scenario: a recorded figure wins over an error entry of a partial failure.
   const byId = new Map<string, ScenarioResult>();
@@ -294,7 +312,7 @@ async function main(): Promise<void> {
       temporal: await versionOf(path.join(stack.info.binDir, 'temporal'), ['--version']),
       programs: `${launcher.describe}; operator, workflow client and worker one process each`,
       operatorSettings:
-        'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace',
+        'TAC_WORKERS=4 (default), LOG_LEVEL=warn, leader election off, watching one namespace, REST authentication off (TAC_REST_AUTH=none)',
       logDir: stack.logDir,
     };
     scenarios = options.soakOnly

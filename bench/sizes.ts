@@ -1,6 +1,8 @@
 // Owns how big each scenario runs: the full run measures at the sizes the targets are stated for;
-// `--quick` runs the same scenarios smaller (fewer samples, shorter load runs, the large memory
-// point measured lower and extrapolated, a 3-minute soak instead of 30) to finish in minutes on two cores.
+// `--quick` runs the same scenarios smaller (fewer samples, shorter load runs, a 3-minute soak
+// instead of 30, no scale-out scenario) to finish in minutes on two cores; both measure the memory
+// and start-up at 10,000 intents directly.
+import type { ScaleOutPlan } from './scenarios/scale-out.js';
 
 export interface Sizes {
   hook: { warmup: number; samples: number };
@@ -11,6 +13,8 @@ export interface Sizes {
   invoke: { connections: number; warmupSeconds: number; seconds: number; rounds: number };
   memory: { small: number; large: number; nominalLarge: number; readings: number; settleMaxMs: number };
   startup: { warmup: number; samples: number; emptySamples: number };
+  /** Scale-out over many namespaces (full runs only; undefined: not run). */
+  scaleOut?: ScaleOutPlan;
   /** Soak: how long, over how many event DIGs, churn population, sampling, windows per side. */
   soak: { durationMs: number; digs: number; churnIntents: number; sampleEveryMs: number; windows: number };
 }
@@ -24,6 +28,15 @@ export const FULL: Sizes = {
   memory: { small: 1000, large: 10_000, nominalLarge: 10_000, readings: 5, settleMaxMs: 60_000 },
   startup: { warmup: 1, samples: 10, emptySamples: 3 },
   soak: { durationMs: 30 * 60_000, digs: 8, churnIntents: 50, sampleEveryMs: 10_000, windows: 6 },
+  scaleOut: {
+    steps: [1000, 10_000, 100_000],
+    namespaces: 100,
+    createConcurrency: 32,
+    startupSamples: 2,
+    latencySamples: 200,
+    reconcileSamples: 5,
+    idleMaxMs: 1_800_000,
+  },
 };
 
 export const QUICK: Sizes = {
@@ -32,7 +45,7 @@ export const QUICK: Sizes = {
   reconcile: { intents: 1000, warmupIntents: 200, runs: 2, concurrency: 4, timeoutMs: 300_000 },
   rest: { connections: 16, warmupSeconds: 1, seconds: 4 },
   invoke: { connections: 16, warmupSeconds: 1, seconds: 3, rounds: 2 },
-  memory: { small: 1000, large: 3000, nominalLarge: 10_000, readings: 5, settleMaxMs: 40_000 },
+  memory: { small: 1000, large: 10_000, nominalLarge: 10_000, readings: 5, settleMaxMs: 40_000 },
   startup: { warmup: 1, samples: 3, emptySamples: 2 },
   soak: { durationMs: 3 * 60_000, digs: 4, churnIntents: 20, sampleEveryMs: 5_000, windows: 3 },
 };

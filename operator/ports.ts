@@ -110,6 +110,11 @@ export interface MetadataPatch {
 export interface IntentStore {
   /** Intents of one DIG (all watched namespaces unless given), oldest first (creationTimestamp, then name). */
   listByDig(dig: DigRef, namespace?: string): TemporalActionIntent[];
+  /**
+   * Changes whenever what `listByDig(dig)` returns may change (a member added, changed, deleted);
+   * equal numbers mean the same objects, so anything derived from the list can be kept.
+   */
+  listVersion(dig: DigRef): number;
   get(namespace: string, name: string): TemporalActionIntent | undefined;
   /** Creates through the API server; the cache shows the result before the promise resolves. */
   create(intent: TemporalActionIntent): Promise<TemporalActionIntent>;

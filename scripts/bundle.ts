@@ -2,7 +2,7 @@
 // esbuild. A bundle loads a fraction of @kubernetes/client-node's thousands of module files, which
 // is most of an idle operator's memory; the container images run the bundles. The worker is not
 // bundled: the Temporal SDK bundles its workflows itself and loads a native core.
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -47,6 +47,16 @@ async function copyEtcd3Protos(outDir: string): Promise<void> {
     if (file.endsWith('.proto')) await copyFile(path.join(etcd3Dir, 'proto', file), path.join(target, file));
 }
 
+/**
+ * The bundle with every character outside tab…tilde (every non-ASCII one) written as a `\\uXXXX` escape. esbuild already escapes
+ * them in code (its default ASCII charset) but keeps the comments it preserves as they are; one
+ * non-ASCII character anywhere makes V8 hold the whole module source (kept for lazy compilation)
+ * as a two-byte string, twice the memory of the one-byte string an ASCII source gets.
+ */
+export function asciiOnly(source: string): string {
+  return source.replace(/[^\t-~]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export async function bundle(outDir = path.join(root, 'dist', 'bundle')): Promise<string[]> {
   const outputs: string[] = [];
   for (const [entry, out] of Object.entries(BUNDLES)) {
@@ -72,6 +82,11 @@ export async function bundle(outDir = path.join(root, 'dist', 'bundle')): Promis
         ].join(' '),
       },
     });
+    // Escapes mean the same characters in strings, templates, regular expressions and identifiers,
+    // and nothing in comments: the program is unchanged.
+    const source = await readFile(outfile, 'utf8');
+    const ascii = asciiOnly(source);
+    if (ascii !== source) await writeFile(outfile, ascii);
     outputs.push(outfile);
   }
   await copyEtcd3Protos(outDir);

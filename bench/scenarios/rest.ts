@@ -23,7 +23,7 @@ export const GET_META: ScenarioMeta = {
   title: 'REST read: GET one intent (DIG of 1,000), 16 connections',
   unit: 'req/s',
   better: 'higher',
-  target: { kind: 'ratio-min', value: 0.6, text: 'median ≥ 0.6× baseline' },
+  target: { kind: 'ratio-min', value: 0.8, text: 'median ≥ 0.8× baseline' },
   parameters: { connections: 16, digIntents: 1000 },
 };
 
@@ -32,7 +32,7 @@ export const LIST_META: ScenarioMeta = {
   title: 'REST read: list a DIG of 1,000 intents, 16 connections',
   unit: 'req/s',
   better: 'higher',
-  target: { kind: 'ratio-min', value: 0.6, text: 'median ≥ 0.6× baseline' },
+  target: { kind: 'ratio-min', value: 0.8, text: 'median ≥ 0.8× baseline' },
   parameters: { connections: 16, digIntents: 1000 },
 };
 
@@ -70,7 +70,8 @@ function samples(
   const { connections, warmupSeconds, seconds } = ctx.sizes.rest;
   return {
     ...meta,
-    parameters: { connections, digIntents, seconds, responseBytes: bytes },
+    // The stack starts the operator with TAC_REST_AUTH=none: these figures are without authentication.
+    parameters: { connections, digIntents, seconds, responseBytes: bytes, restAuth: 'none' },
     measured: {
       values: op.perSecond,
       warmup: 1,

@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { errorFields, silentLogger, type Logger } from '../../common/log.js';
 import { classifyKubeError } from './errors.js';
+import { StringPool } from './string-pool.js';
 
 /*
  * What client-node 1.4.0's ListWatch (the object makeInformer returns) does, and what this module
@@ -188,6 +189,10 @@ export class ResourceInformer<T extends KubernetesObject> {
   private readonly sources: Source[];
   private readonly cache = new Map<string, T>();
   private readonly tombstones = new Map<string, string>();
+  /** Repeated string values shared among cached objects (see StringPool). */
+  private readonly strings = new StringPool();
+  /** Objects that came from a local write (not from the watch), until the watch echoes them. */
+  private readonly written = new WeakSet<T>();
   private readonly handlers: Handlers<T> = { add: [], update: [], delete: [] };
   private state: 'new' | 'started' | 'stopped' = 'new';
   private started: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | undefined;
@@ -300,10 +305,13 @@ export class ResourceInformer<T extends KubernetesObject> {
    * Read-your-writes: puts an object just returned by the API server into the cache and fires
    * add/update like a watch event would, unless the cache already holds the same or a newer
    * resourceVersion, or the key was deleted at a later one. Returns whether the cache changed.
-   * A later watch event for the same resourceVersion then changes nothing and fires nothing.
+   * A later watch event for the same resourceVersion fires nothing; the cache keeps the watch's
+   * object from then on (ListWatch holds that one too: one copy instead of two).
    */
   upsertLocal(obj: T): boolean {
-    return this.apply(obj, 'local');
+    // Shaped like listed and watched objects (the operator's decode drops managedFields, the
+    // largest part of a write's answer); a write answer that does not decode throws to the writer.
+    return this.apply(this.strings.share(this.decode(obj)), 'local');
   }
 
   private runSource(source: Source): void {
@@ -324,6 +332,8 @@ export class ResourceInformer<T extends KubernetesObject> {
     };
     const onObject = (raw: unknown): void => {
       if (!current()) return;
+      // ListWatch hands back every listed object right after the list: the cache holds them already.
+      if (this.holds(raw)) return;
       const obj = this.accept(raw, source);
       if (obj !== undefined) this.apply(obj, 'watch');
     };
@@ -391,6 +401,17 @@ export class ResourceInformer<T extends KubernetesObject> {
     for (const obj of items) this.apply(obj, 'list');
   }
 
+  /** Whether the cache holds this very object (decode works in place, so listed objects are kept as they came). */
+  private holds(raw: unknown): boolean {
+    if (!isRecord(raw) || !isRecord(raw.metadata)) return false;
+    const { namespace, name } = raw.metadata;
+    return (
+      typeof namespace === 'string' &&
+      typeof name === 'string' &&
+      this.cache.get(`${namespace}/${name}`) === raw
+    );
+  }
+
   /** Validates the metadata of a raw object and decodes it; undefined (logged) when unusable. */
   private accept(raw: unknown, source: Source): T | undefined {
     const meta = isRecord(raw) && isRecord(raw.metadata) ? raw.metadata : undefined;
@@ -406,7 +427,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       return undefined;
     }
     try {
-      return this.decode(raw as KubernetesObject);
+      return this.strings.share(this.decode(raw as KubernetesObject));
     } catch (err) {
       this.log.warn('Ignored an object that does not decode', {
         object: `${meta.namespace}/${meta.name}`,
@@ -422,6 +443,13 @@ export class ResourceInformer<T extends KubernetesObject> {
     const cached = this.cache.get(key);
     if (cached !== undefined) {
       const cmp = compareResourceVersions(version, cached.metadata?.resourceVersion);
+      if (cmp === 0 && origin !== 'local' && this.written.has(cached)) {
+        // The watch (or a list) brings the version a local write already put here. ListWatch keeps
+        // its own reference to this object, so keeping it instead of the write's answer holds one
+        // copy of the intent rather than two. Same version, same content: no event.
+        this.cache.set(key, obj);
+        return false;
+      }
       if (cmp === 0 || cmp === -1) return false;
       if (cmp === undefined && version === cached.metadata?.resourceVersion) return false;
     } else {
@@ -440,6 +468,7 @@ export class ResourceInformer<T extends KubernetesObject> {
       }
     }
     this.cache.set(key, obj);
+    if (origin === 'local') this.written.add(obj);
     if (cached === undefined) this.emit('add', obj);
     else this.emitUpdate(obj, cached);
     return true;

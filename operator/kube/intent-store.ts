@@ -34,6 +34,10 @@ export class KubeIntentStore implements IntentStore {
   private readonly sorted = new Map<string, string[]>();
   /** Deleted through this store: key → uid, hidden until the cache shows another object. */
   private readonly tombstones = new Map<string, string>();
+  /** DIG → the stamp of its last change (membership, a member's object, a member's visibility). */
+  private readonly digStamps = new Map<string, number>();
+  private lastStamp = 0;
+  private readonly digNames = new Map<string, string>();
 
   constructor(
     private readonly cache: IntentCache,
@@ -47,12 +51,14 @@ export class KubeIntentStore implements IntentStore {
   /** Index maintenance: call for every add/update the cache sees (and for local upserts). */
   onUpsert(obj: TemporalActionIntent): void {
     const k = objectKey(obj);
-    const d = digKey(obj.spec);
+    const d = this.canonicalDig(digKey(obj.spec));
     const previous = this.digOf.get(k);
+    this.touch(d);
     if (previous !== d) {
       if (previous !== undefined) {
         this.byDig.get(previous)?.delete(k);
         this.sorted.delete(previous);
+        this.touch(previous);
       }
       this.sorted.delete(d);
       const set = this.byDig.get(d) ?? new Set<string>();
@@ -71,10 +77,32 @@ export class KubeIntentStore implements IntentStore {
     if (d !== undefined) {
       this.byDig.get(d)?.delete(k);
       this.sorted.delete(d);
+      this.touch(d);
     }
     this.digOf.delete(k);
     this.tombstones.delete(k);
     this.waiter.notify(k);
+  }
+
+  /** One string per DIG key, however many members: digOf holds it once per intent. */
+  private canonicalDig(d: string): string {
+    const known = this.digNames.get(d);
+    if (known !== undefined) return known;
+    this.digNames.set(d, d);
+    return d;
+  }
+
+  private touch(d: string): void {
+    this.digStamps.set(d, ++this.lastStamp);
+  }
+
+  /**
+   * A number that changes whenever what `listByDig(dig)` returns may change: a member added,
+   * updated (a new object), deleted, or hidden by a delete through this store. Equal numbers mean
+   * the same list of the same objects, so a caller may keep anything derived from the list.
+   */
+  listVersion(dig: DigRef): number {
+    return this.digStamps.get(digKey(dig)) ?? 0;
   }
 
   private visible(obj: TemporalActionIntent | undefined): obj is TemporalActionIntent {
@@ -145,8 +173,11 @@ export class KubeIntentStore implements IntentStore {
   async delete(namespace: string, name: string): Promise<void> {
     const uid = this.cache.get(namespace, name)?.metadata?.uid;
     await this.client.delete(namespace, name);
-    if (uid !== undefined) this.tombstones.set(keyOf(namespace, name), uid);
-    this.waiter.notify(keyOf(namespace, name));
+    const k = keyOf(namespace, name);
+    if (uid !== undefined) this.tombstones.set(k, uid);
+    const d = this.digOf.get(k);
+    if (d !== undefined) this.touch(d);
+    this.waiter.notify(k);
   }
 
   async update<T>(

@@ -17,6 +17,14 @@ export function digOf(params: Record<string, string>): DigRef {
   };
 }
 
+/**
+ * A DIG's identity as one string: its path segments joined by `/` (path variables never contain a
+ * `/`, since an encoded slash separates segments here as in EMCO).
+ */
+export function digPathKey(dig: DigRef): string {
+  return `${dig.project}/${dig.compositeApp}/${dig.compositeAppVersion}/${dig.deploymentIntentGroup}`;
+}
+
 /** The DIG's intents in the REST namespace, in the store's order (oldest first). */
 export function intentsOf(s: RestServices, dig: DigRef): TemporalActionIntent[] {
   return s.store.listByDig(dig, s.namespace);
@@ -27,13 +35,7 @@ const MAX_DERIVED_NAMES = 10_000;
 
 /** resourceNameFor (a SHA-256 of the identity), memoized: GETs repeat the same few names. */
 function derivedName(dig: DigRef, name: string): string {
-  const key = JSON.stringify([
-    dig.project,
-    dig.compositeApp,
-    dig.compositeAppVersion,
-    dig.deploymentIntentGroup,
-    name,
-  ]);
+  const key = `${digPathKey(dig)}/${name}`;
   let derived = derivedNames.get(key);
   if (derived === undefined) {
     derived = resourceNameFor({ ...dig, name });

@@ -4,7 +4,7 @@
 import { EmcoDecodeError } from '../../common/emco/decode-error.js';
 import { decodeTacIntent } from '../../common/emco/decode.js';
 import { encodeTacIntent } from '../../common/emco/encode.js';
-import { canonicalJson, itemBody, listBody } from './intent-json.js';
+import { ListBodyCache, itemBody, listBody } from './intent-json.js';
 import type { DigRef, TacIntent } from '../../common/emco/types.js';
 import { invalidInputBody, validateTacIntent } from '../../common/emco/validate.js';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../../common/domain/annotations.js';
 import type { TemporalActionIntent } from '../../common/model/types.js';
 import type { StoreError } from '../ports.js';
-import { digOf, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
+import { digOf, digPathKey, findIntent, intentsOf, storeErrorReply } from './intent-lookup.js';
 import { HttpError, jsonText, noContent, textError, type Reply } from './reply.js';
 import type { RequestContext, RestServices, RouteDef } from './route-types.js';
 import { readWorkers } from './emco-worker-store.js';
@@ -120,9 +120,9 @@ export function asTacIntent(obj: TemporalActionIntent): TacIntent {
   }
 }
 
-/** A stored intent's canonical JSON without the newline (memoized per object by canonicalJson). */
+/** A stored intent's canonical JSON with its newline (memoized per object by itemBody). */
 function canonicalText(obj: TemporalActionIntent): string {
-  return encodeTacIntent(asTacIntent(obj)).slice(0, -1);
+  return encodeTacIntent(asTacIntent(obj));
 }
 
 function echo(intent: TacIntent): Reply {
@@ -178,17 +178,17 @@ async function write(s: RestServices, ctx: RequestContext, dig: DigRef, intent: 
   }
 }
 
-function getOne(s: RestServices, ctx: RequestContext): Promise<Reply> {
+function getOne(s: RestServices, ctx: RequestContext): Reply {
   const obj = findIntent(s, digOf(ctx.params), ctx.params.tacIntent ?? '');
-  if (obj === undefined) return Promise.resolve(textError(404, TEXT.notFound));
-  return Promise.resolve(jsonText(200, itemBody(canonicalJson(obj, canonicalText))));
+  if (obj === undefined) return textError(404, TEXT.notFound);
+  return jsonText(200, itemBody(obj, canonicalText));
 }
 
-function list(s: RestServices, ctx: RequestContext): Promise<Reply> {
-  const items: string[] = [];
-  for (const obj of intentsOf(s, digOf(ctx.params))) {
+function buildList(s: RestServices, ctx: RequestContext, dig: DigRef): Buffer {
+  const items: Buffer[] = [];
+  for (const obj of intentsOf(s, dig)) {
     try {
-      items.push(canonicalJson(obj, canonicalText));
+      items.push(itemBody(obj, canonicalText));
     } catch (err) {
       ctx.logger.warn('Left an intent out of the list: it cannot be shown as an EMCO intent', {
         resource: `${objectKey(obj)}`,
@@ -196,7 +196,17 @@ function list(s: RestServices, ctx: RequestContext): Promise<Reply> {
       });
     }
   }
-  return Promise.resolve(jsonText(200, listBody(items)));
+  return listBody(items);
+}
+
+/** The list body, cached per DIG until the store reports a change of the DIG's members. */
+function list(s: RestServices, lists: ListBodyCache, ctx: RequestContext): Reply {
+  const dig = digOf(ctx.params);
+  const key = `${s.namespace}/${digPathKey(dig)}`;
+  return jsonText(
+    200,
+    lists.body(key, s.store.listVersion(dig), () => buildList(s, ctx, dig)),
+  );
 }
 
 async function remove(s: RestServices, ctx: RequestContext): Promise<Reply> {
@@ -215,6 +225,7 @@ async function remove(s: RestServices, ctx: RequestContext): Promise<Reply> {
 }
 
 export function intentRoutes(s: RestServices): RouteDef[] {
+  const lists = new ListBodyCache();
   return [
     {
       method: 'POST',
@@ -235,7 +246,7 @@ export function intentRoutes(s: RestServices): RouteDef[] {
       pattern: TAC_BASE,
       summary: 'List the TAC intents of a DIG',
       access: { verb: 'list' },
-      handler: (ctx) => list(s, ctx),
+      handler: (ctx) => list(s, lists, ctx),
     },
     {
       method: 'DELETE',

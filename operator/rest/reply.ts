@@ -5,7 +5,7 @@ import { goErrorParts } from '../../common/http/go-error.js';
 
 export interface Reply {
   status: number;
-  headers?: Record<string, string>;
+  headers?: Readonly<Record<string, string>>;
   /** Absent: no body and no Content-Type unless `headers` sets one. */
   body?: string | Buffer;
 }
@@ -15,9 +15,15 @@ export function textError(status: number, message: string, headers: Record<strin
   return { status, ...goErrorParts(message, headers) };
 }
 
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
+
 /** A JSON response whose text is already encoded (EMCO's canonical echo ends with "\n"). */
-export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: text };
+export function jsonText(status: number, text: string | Buffer, headers?: Record<string, string>): Reply {
+  return {
+    status,
+    headers: headers === undefined ? JSON_HEADERS : { 'Content-Type': 'application/json', ...headers },
+    body: text,
+  };
 }
 
 /** Replaces JSON-incompatible values (bigint, Buffer) so any value the SDKs return can be sent. */

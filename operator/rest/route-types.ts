@@ -84,5 +84,6 @@ export interface RouteDef {
   access: RouteAccess | 'handler' | 'public';
   /** The handler bounds its own duration (long waits); the server's handler timeout does not apply. */
   selfTimed?: boolean;
-  handler(ctx: RequestContext): Promise<Reply>;
+  /** A Reply returned directly (not a promise) is written at once, without the request timeout. */
+  handler(ctx: RequestContext): Reply | Promise<Reply>;
 }

@@ -66,3 +66,29 @@ export class Router<T> {
     return { kind: 'not-found' };
   }
 }
+
+/**
+ * A map of at most `capacity` entries for results that never go stale (such as route matches of
+ * fixed routes): when full, the oldest entry goes.
+ */
+export class BoundedCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string): V | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: V): void {
+    if (!this.entries.has(key) && this.entries.size >= this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+    this.entries.set(key, value);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

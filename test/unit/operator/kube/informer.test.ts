@@ -221,6 +221,49 @@ describe('operator/kube/informer', () => {
     expect(events).to.deep.equal(['add a/w@10', 'update a/w@10->15', 'update a/w@15->16', 'add a/new@17']);
   });
 
+  it("keeps the watch's object once it echoes a local write: one copy, no event", async () => {
+    const { informer, events, current } = setup();
+    await informer.start();
+    const lw = current();
+    lw.fire('add', widget('a', 'w', '10'));
+    const written = widget('a', 'w', '15', 5);
+    informer.upsertLocal(written);
+    expect(informer.get('a', 'w')).to.equal(written);
+    const echoed = widget('a', 'w', '15', 5);
+    lw.fire('update', echoed);
+    expect(informer.get('a', 'w'), 'the object the watch holds').to.equal(echoed);
+    informer.upsertLocal(widget('a', 'w', '15', 5));
+    expect(informer.get('a', 'w'), 'a repeated local write of that version').to.equal(echoed);
+    expect(events).to.deep.equal(['add a/w@10', 'update a/w@10->15']);
+  });
+
+  it('does not decode again the listed objects ListWatch hands back after the list', async () => {
+    let decoded = 0;
+    const { informer, server, events } = setup({
+      decode: (obj) => {
+        decoded++;
+        return obj;
+      },
+    });
+    server.put('a', 'one');
+    server.put('a', 'two');
+    await informer.start();
+    expect(decoded).to.equal(2);
+    expect(events).to.deep.equal(['add a/one@101', 'add a/two@102']);
+  });
+
+  it('shapes local writes with decode, like listed and watched objects', async () => {
+    const { informer } = setup({
+      decode: (obj) => {
+        const w = obj as Widget;
+        return { ...w, spec: { size: (w.spec?.size ?? 0) * 10 } };
+      },
+    });
+    await informer.start();
+    informer.upsertLocal(widget('a', 'w', '15', 5));
+    expect(informer.get('a', 'w')?.spec?.size).to.equal(50);
+  });
+
   it('keeps a deleted object deleted when a late local write of an older version arrives', async () => {
     const { informer, current } = setup();
     await informer.start();

@@ -113,6 +113,64 @@ describe('KubeIntentStore', () => {
     expect(store.get('default', 'intent1')?.metadata.uid).to.equal('uid-2');
   });
 
+  describe('listVersion (what a cached list body is kept by)', () => {
+    const other = (): TemporalActionIntent => {
+      const obj = intent({ name: 'elsewhere' });
+      obj.spec = { ...obj.spec, deploymentIntentGroup: 'other-dig' };
+      return obj;
+    };
+
+    it('changes when a member is added, changed or deleted, and only then', async () => {
+      const { store, cache } = setup();
+      const dig = intent().spec;
+      const v0 = store.listVersion(dig);
+      const created = await store.create(intent());
+      const v1 = store.listVersion(dig);
+      expect(v1).to.not.equal(v0);
+      expect(store.listVersion(dig), 'reading changes nothing').to.equal(v1);
+
+      const changed = structuredClone(created);
+      changed.metadata.resourceVersion = '99';
+      changed.metadata.annotations = { note: 'changed' };
+      cache.watched(changed);
+      const v2 = store.listVersion(dig);
+      expect(v2, 'a member changed').to.not.equal(v1);
+
+      store.onDelete(changed);
+      const v3 = store.listVersion(dig);
+      expect(v3, 'a member deleted').to.not.equal(v2);
+      expect(store.listByDig(dig)).to.deep.equal([]);
+    });
+
+    it('changes when a delete through the store hides a member before the watch reports it', async () => {
+      const { store } = setup();
+      const dig = intent().spec;
+      await store.create(intent());
+      const before = store.listVersion(dig);
+      await store.delete('default', 'intent1');
+      expect(store.listVersion(dig)).to.not.equal(before);
+    });
+
+    it('changes for both DIGs when a member moves, and not for an unrelated DIG', async () => {
+      const { store, cache } = setup();
+      const dig = intent().spec;
+      await store.create(intent());
+      const elsewhere = other();
+      const otherBefore = store.listVersion(elsewhere.spec);
+      const before = store.listVersion(dig);
+      await store.create(intent({ name: 'intent2' }));
+      expect(store.listVersion(elsewhere.spec), 'another DIG gained a member').to.equal(otherBefore);
+      const moved = structuredClone(store.get('default', 'intent2') as TemporalActionIntent);
+      moved.metadata.resourceVersion = '99';
+      moved.spec = { ...moved.spec, deploymentIntentGroup: 'other-dig' };
+      const afterAdd = store.listVersion(dig);
+      expect(afterAdd).to.not.equal(before);
+      cache.watched(moved);
+      expect(store.listVersion(dig), 'the DIG it left').to.not.equal(afterAdd);
+      expect(store.listVersion(elsewhere.spec), 'the DIG it joined').to.not.equal(otherBefore);
+    });
+  });
+
   it('hides an intent being deleted from readers but not from the controller', () => {
     const { store, cache } = setup();
     const obj = intent();

@@ -2,7 +2,7 @@
 // server's create/replace/delete semantics (resourceVersion conflicts included), a lifecycle
 // service whose events finish when the test says so, and a Temporal gateway that records calls.
 import type { DigRef } from '../../../../common/emco/types.js';
-import { silentLogger } from '../../../../common/log.js';
+import { silentLogger, type Logger } from '../../../../common/log.js';
 import type { TemporalActionIntent } from '../../../../common/model/types.js';
 import {
   StoreError,
@@ -44,6 +44,13 @@ export class FakeStore implements IntentStore {
     const f = this.failNext;
     this.failNext = undefined;
     if (f !== undefined) throw f;
+  }
+
+  /** Bumped by every write (the fake's writes all end in `notify`). */
+  private changes = 0;
+
+  listVersion(): number {
+    return this.changes;
   }
 
   listByDig(dig: DigRef, namespace?: string): TemporalActionIntent[] {
@@ -193,6 +200,7 @@ export class FakeStore implements IntentStore {
 
   /** Re-checks every waitFor (call after a change made behind the store's back). */
   notify(): void {
+    this.changes++;
     for (const waiter of [...this.waiters]) if (waiter()) this.waiters.delete(waiter);
   }
 }
@@ -314,6 +322,7 @@ export async function startHarness(
     authz?: KubernetesAuthApis;
     parentCheck?: ParentCheck;
     ready?: () => boolean;
+    logger?: Logger;
   } = {},
 ): Promise<Harness> {
   const store = new FakeStore();
@@ -323,7 +332,7 @@ export async function startHarness(
     store,
     lifecycle,
     temporal,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     config: {
       defaultNamespace: 'tac',
       maxBodyBytes: 1 << 20,

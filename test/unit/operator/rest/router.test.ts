@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { Router, templateOf } from '../../../../operator/rest/router.js';
+import { BoundedCache, Router, templateOf } from '../../../../operator/rest/router.js';
 
 function router(): Router<string> {
   const r = new Router<string>();
@@ -57,5 +57,18 @@ describe('operator/rest/router', () => {
 
   it('writes templates in OpenAPI form', () => {
     expect(templateOf('/v2/projects/:project/items/:item')).to.equal('/v2/projects/{project}/items/{item}');
+  });
+
+  it('keeps at most its capacity in the route cache, dropping the oldest entry first', () => {
+    const cache = new BoundedCache<number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    cache.set('a', 10);
+    expect(cache.size, 'replacing an entry does not evict').to.equal(2);
+    cache.set('c', 3);
+    expect(cache.get('a')).to.equal(undefined);
+    expect(cache.get('b')).to.equal(2);
+    expect(cache.get('c')).to.equal(3);
+    expect(cache.size).to.equal(2);
   });
 });

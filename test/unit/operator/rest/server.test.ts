@@ -9,6 +9,9 @@ import { StoreError } from '../../../../operator/ports.js';
 import { HttpError } from '../../../../operator/rest/reply.js';
 import { createRestServer } from '../../../../operator/rest/server.js';
 import { silentLogger } from '../../../../common/log.js';
+import winston from 'winston';
+import Transport from 'winston-transport';
+import { waitFor } from '../../../support/env.js';
 import { FakeLifecycle, FakeStore, FakeTemporal, startHarness, type Harness } from './fakes.js';
 
 const BASE = '/v2/projects/p1/composite-apps/ca/v1/deployment-intent-groups/dig1/temporal-action-controller';
@@ -116,6 +119,40 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       expect(obj?.metadata.annotations?.['tac.emco.io/name']).to.equal('My_Intent.1');
       expect(obj?.spec.deploymentIntentGroup).to.equal('dig1');
       expect((await call('GET', `${BASE}/My_Intent.1`)).status).to.equal(200);
+    });
+
+    it('lists what the DIG holds after a member is added, replaced and deleted', async () => {
+      const names = async (): Promise<string[]> =>
+        (expectJson(await call('GET', BASE), 200) as Array<{ metadata: { name: string } }> | null)?.map(
+          (i) => i.metadata.name,
+        ) ?? [];
+      await call('POST', BASE, { body: body('first') });
+      expect(await names()).to.deep.equal(['first']);
+      expect(await names(), 'a repeated list').to.deep.equal(['first']);
+      await call('POST', BASE, { body: body('second') });
+      expect(await names(), 'after an add').to.deep.equal(['first', 'second']);
+      await call('PUT', `${BASE}/second`, {
+        body: body('second', { workflowClient: { clientEndpointName: 'changed', clientEndpointPort: 1 } }),
+      });
+      const listed = expectJson(await call('GET', BASE), 200) as Array<{
+        spec: { workflowClient: { clientEndpointName: string } };
+      }>;
+      expect(listed[1]?.spec.workflowClient.clientEndpointName, 'after a replace').to.equal('changed');
+      expect((await call('DELETE', `${BASE}/first`)).status).to.equal(204);
+      expect(await names(), 'after a delete').to.deep.equal(['second']);
+      expect(await call('GET', OTHER_DIG).then((a) => a.text), 'another DIG').to.equal('null\n');
+    });
+
+    it('routes repeated GETs of different intents to their own intent', async () => {
+      await call('POST', BASE, { body: body('one') });
+      await call('POST', BASE, { body: body('two') });
+      for (let round = 0; round < 2; round++) {
+        for (const name of ['one', 'two']) {
+          const got = expectJson(await call('GET', `${BASE}/${name}`), 200) as { metadata: { name: string } };
+          expect(got.metadata.name).to.equal(name);
+        }
+        expect((await call('GET', `${BASE}/three`)).status).to.equal(404);
+      }
     });
 
     it('lists an empty DIG as null', async () => {
@@ -975,6 +1012,56 @@ describe('operator/rest/server (HTTP, in-memory ports)', () => {
       for (const path of ['/healthz', '/readyz', '/metrics', '/openapi.yaml']) {
         expect((await call('GET', path, { url: authed.url })).status, path).to.equal(200);
       }
+    });
+  });
+
+  describe('access log', () => {
+    /** Collects what reaches the transport. */
+    class Lines extends Transport {
+      readonly lines: Array<Record<string, unknown>> = [];
+      override log(info: Record<string, unknown>, next: () => void): void {
+        this.lines.push(info);
+        next();
+      }
+    }
+    const harnessAt = async (level: 'info' | 'warn'): Promise<Lines> => {
+      const lines = new Lines();
+      await h.close();
+      h = await startHarness({ logger: winston.createLogger({ level, transports: [lines] }) });
+      return lines;
+    };
+
+    it('writes one line per request with the route template when info is enabled', async () => {
+      const lines = await harnessAt('info');
+      await call('GET', `${BASE}/missing`);
+      await call('GET', `${BASE}/missing`);
+      await waitFor(() => lines.lines.length >= 2, {
+        what: 'two access lines',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
+      const access = lines.lines.filter((l) => l.message === 'REST request');
+      expect(access).to.have.length(2);
+      expect(access[1]).to.include({
+        method: 'GET',
+        status: 404,
+        route:
+          '/v2/projects/{project}/composite-apps/{compositeApp}/{compositeAppVersion}/deployment-intent-groups/{deploymentIntentGroup}/temporal-action-controller/{tacIntent}',
+      });
+      expect(access[1]?.requestId).to.be.a('string');
+    });
+
+    it('formats no access line when info is off, and still logs failures', async () => {
+      const lines = await harnessAt('warn');
+      await call('GET', BASE);
+      h.store.failNext = new StoreError('Unavailable', 'the API server is down');
+      expect((await call('POST', BASE, { body: body('x') })).status).to.equal(503);
+      await waitFor(() => lines.lines.length >= 1, {
+        what: 'the failure line',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
+      expect(lines.lines.map((l) => l.message)).to.deep.equal(['Request failed']);
     });
   });
 });
