@@ -106,7 +106,8 @@ describe('operator: a leader that loses its lease stops acting at once', functio
       TAC_LEASE_RETRY_PERIOD: '500ms',
       TAC_INVOKE_TIMEOUT: '1s',
       TAC_INVOKE_TOKEN_FILE: tokenFile,
-      TAC_ALLOWED_CLIENT_ENDPOINTS: '127.0.0.1',
+      // The token tells the two operators apart at the stand-in client: it is theirs to receive.
+      TAC_OWN_CLIENT_ENDPOINTS: '127.0.0.1',
       TAC_TEMPORAL_CALL_TIMEOUT: '2m',
       TAC_DEFAULT_NAMESPACE: 'default',
       ...env,
