@@ -150,15 +150,20 @@ interface BodyState {
   done: boolean;
 }
 
+/** One request on its way through the pipeline, once routed and admitted. */
+interface Exchange {
+  deps: PipelineDeps;
+  req: IncomingMessage;
+  res: ServerResponse;
+  target: Resolved;
+  user: AuthenticatedUser | undefined;
+  requestId: string;
+  logOf: () => Logger;
+}
+
 /** What a handler receives; the logger and the abort signal are made only when a handler asks. */
 function contextFor(
-  deps: PipelineDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: Resolved,
-  user: AuthenticatedUser | undefined,
-  requestId: string,
-  logOf: () => Logger,
+  { deps, req, res, target, user, requestId, logOf }: Exchange,
   extendDeadline: (extraMs: number) => void,
   body: BodyState,
 ): RequestContext {
@@ -210,15 +215,8 @@ function timedOut(body: BodyState): Reply {
  * returns a promise answers 503 when the route timeout passes first (408 while its body is still
  * arriving), unless its route bounds its own duration.
  */
-function run(
-  deps: PipelineDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  target: Resolved,
-  user: AuthenticatedUser | undefined,
-  requestId: string,
-  logOf: () => Logger,
-): Reply | Promise<Reply> {
+function run(exchange: Exchange): Reply | Promise<Reply> {
+  const { deps, res, target, logOf } = exchange;
   const { route } = target;
   const routeTimeoutMs = deps.config.routeTimeoutMs ?? deps.config.requestTimeoutMs;
   let deadlineMs = routeTimeoutMs;
@@ -233,7 +231,7 @@ function run(
     if (timer !== undefined) arm();
   };
   const body: BodyState = { done: false };
-  const ctx = contextFor(deps, req, res, target, user, requestId, logOf, extendDeadline, body);
+  const ctx = contextFor(exchange, extendDeadline, body);
   const work = route.handler(ctx);
   if (!(work instanceof Promise) || route.selfTimed === true) return work;
   work.catch((err: unknown) => {
@@ -264,8 +262,10 @@ function dispatch(
     });
   }
   if (deps.auth === undefined || target.route.access === 'public')
-    return run(deps, req, res, target, undefined, requestId, logOf);
-  return admit(deps, req, target, trace).then((user) => run(deps, req, res, target, user, requestId, logOf));
+    return run({ deps, req, res, target, user: undefined, requestId, logOf });
+  return admit(deps, req, target, trace).then((user) =>
+    run({ deps, req, res, target, user, requestId, logOf }),
+  );
 }
 
 function failed(err: unknown, log: Logger): Reply {
