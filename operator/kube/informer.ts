@@ -65,8 +65,12 @@ export type ListWatchFactory = (
   labelSelector: string | undefined,
 ) => ListWatchLike;
 
-/** Lists the resource in one namespace (undefined: all namespaces); resolves to the raw list body. */
-export type Lister = (namespace: string | undefined) => Promise<unknown>;
+/**
+ * Lists the resource in one namespace (undefined: all namespaces); resolves to the raw list body.
+ * `fromCache`: any recent version will do (`resourceVersion=0`: the API server answers from its
+ * watch cache instead of a quorum read of etcd), asked only for a source's first list.
+ */
+export type Lister = (namespace: string | undefined, fromCache: boolean) => Promise<unknown>;
 
 export interface ResourceInformerOptions<T extends KubernetesObject> {
   group: string;
@@ -356,7 +360,11 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 
   private async listFor(source: Source, generation: number): Promise<KubernetesListObject<KubernetesObject>> {
-    const raw = await this.lister(source.namespace);
+    // The first list may come from the API server's watch cache (as client-go's reflectors list):
+    // at 10,000 objects that answers in about half the time of a consistent read, and the watch
+    // opened from its version brings anything newer. Relists (after a 410 or a failed watch) read
+    // consistently, so a list can never take the cache back behind what it already showed.
+    const raw = await this.lister(source.namespace, !source.listed);
     if (generation !== source.generation) throw new RetiredSourceError();
     if (!isRecord(raw) || !Array.isArray(raw.items))
       throw new InvalidListError(`list of ${source.path} has no items`);
@@ -566,11 +574,19 @@ function defaultLister<T extends KubernetesObject>(
 ): Lister {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const { group, version, plural, labelSelector } = options;
-  return async (namespace) => {
+  return async (namespace, fromCache) => {
+    const resourceVersion = fromCache ? '0' : undefined;
     const body: unknown =
       namespace === undefined
-        ? await api.listClusterCustomObject({ group, version, plural, labelSelector })
-        : await api.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector });
+        ? await api.listClusterCustomObject({ group, version, plural, labelSelector, resourceVersion })
+        : await api.listNamespacedCustomObject({
+            group,
+            version,
+            namespace,
+            plural,
+            labelSelector,
+            resourceVersion,
+          });
     return body;
   };
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorFields, type Logger } from '../../common/log.js';
 import { type Run, type TemporalActionIntent } from '../../common/model/types.js';
-import { ANNOTATION_NAME, ANNOTATION_RUN_REQUEST } from '../../common/domain/annotations.js';
+import { ANNOTATION_NAME, ANNOTATION_RUN_REQUEST, FINALIZER } from '../../common/domain/annotations.js';
 import { timeoutMs } from '../../common/domain/durations.js';
 import { objectKey } from '../../common/domain/keys.js';
 import { activeRun, isTerminal, knownRun, runOrder, sameHook } from '../../common/domain/runs.js';
@@ -16,8 +16,10 @@ import type {
   IntentStore,
   LifecycleEvent,
   LifecycleService,
+  MetadataPatch,
   PolledEvent,
 } from '../ports.js';
+import { StoreError } from '../ports.js';
 import { parseRunRequest, type RunRequest } from '../runs/run-identity.js';
 
 /** Events kept for polling callers (oldest dropped first). */
@@ -231,9 +233,7 @@ export class Lifecycle implements LifecycleService {
       ...(event.emcoUrl !== undefined ? { emcoUrl: event.emcoUrl } : {}),
     };
     try {
-      await this.deps.store.patchMetadata(intent.metadata?.namespace ?? '', intent.metadata?.name ?? '', {
-        annotations: { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) },
-      });
+      await this.writeRequest(intent, { [ANNOTATION_RUN_REQUEST]: JSON.stringify(request) });
       return undefined;
     } catch (err) {
       log.warn('Could not request a run', { intent: objectKey(intent), ...errorFields(err) });
@@ -242,6 +242,38 @@ export class Lifecycle implements LifecycleService {
         message: `could not request the run: ${errorFields(err).error as string}`,
       });
     }
+  }
+
+  /**
+   * Writes the run request. An intent without the operator's finalizer gets it in the same patch,
+   * so the controller need not write it before the run (one API write less per event): that patch
+   * replaces the finalizer list, so it is made only on the version read (a conflict means someone
+   * else changed the intent, maybe its finalizers) and falls back to the request alone, leaving
+   * the finalizer to the controller, which adds it before anything starts, as without this step.
+   */
+  private async writeRequest(
+    intent: TemporalActionIntent,
+    annotations: Record<string, string>,
+  ): Promise<void> {
+    const ns = intent.metadata?.namespace ?? '';
+    const name = intent.metadata?.name ?? '';
+    const finalizers = intent.metadata?.finalizers ?? [];
+    const version = intent.metadata?.resourceVersion;
+    // No finalizer may be added to an intent being deleted (the API server refuses it).
+    if (
+      !finalizers.includes(FINALIZER) &&
+      intent.metadata?.deletionTimestamp === undefined &&
+      version !== undefined
+    ) {
+      const patch: MetadataPatch = { annotations, finalizers: [...finalizers, FINALIZER] };
+      try {
+        await this.deps.store.patchMetadata(ns, name, patch, version);
+        return;
+      } catch (err) {
+        if (!(err instanceof StoreError && err.kind === 'Conflict')) throw err;
+      }
+    }
+    await this.deps.store.patchMetadata(ns, name, { annotations });
   }
 
   private fromRun(intent: TemporalActionIntent, run: Run, blocking: boolean): IntentOutcome {

@@ -61,6 +61,8 @@ class FakeServer {
   revision = 100;
   readonly failures: Error[] = [];
   lists = 0;
+  /** Whether each list asked for any recent version (the API server's watch cache). */
+  readonly fromCache: boolean[] = [];
 
   put(namespace: string, name: string, size = 1): Widget {
     const obj: Widget = {
@@ -80,8 +82,9 @@ class FakeServer {
     return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } };
   }
 
-  list = (namespace: string | undefined): Promise<unknown> => {
+  list = (namespace: string | undefined, fromCache: boolean): Promise<unknown> => {
     this.lists++;
+    this.fromCache.push(fromCache);
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
     const items = [...this.objects.values()].filter(
@@ -385,6 +388,8 @@ describe('operator/kube/informer', () => {
     clock.advance(10);
     await settle();
     expect(server.lists).to.equal(2);
+    // Only the first list may be served from the watch cache; the relist reads consistently.
+    expect(server.fromCache).to.deep.equal([true, false]);
     expect(informer.get('a', 'local')).not.to.equal(undefined);
     expect(informer.get('a', 'w')).not.to.equal(undefined);
   });
@@ -421,6 +426,8 @@ describe('operator/kube/informer', () => {
     clock.advance(100);
     await starting;
     expect(informer.synced()).to.equal(true);
+    // Every attempt before the first sync may be served from the watch cache.
+    expect(server.fromCache).to.deep.equal([true, true]);
     expect(informer.start()).to.equal(informer.start());
   });
 

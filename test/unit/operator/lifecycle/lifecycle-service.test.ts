@@ -1,11 +1,12 @@
 // Lifecycle events over the fake store, with a scripted stand-in for the controller: each run
 // request annotation is answered with the run phase the test chose for that intent.
 import { expect } from 'chai';
-import { ANNOTATION_RUN_REQUEST } from '../../../../common/domain/annotations.js';
+import { ANNOTATION_RUN_REQUEST, FINALIZER } from '../../../../common/domain/annotations.js';
 import type { Run, TemporalActionIntent } from '../../../../common/model/types.js';
 import { Lifecycle } from '../../../../operator/lifecycle/lifecycle-service.js';
 import { intent, type IntentFixture } from '../../../support/builders.js';
 import { recordingLogger } from '../fakes.js';
+import { StoreError, type MetadataPatch } from '../../../../operator/ports.js';
 import { FakeStore } from '../rest/fakes.js';
 
 type Answer = Pick<Run, 'phase'> & Partial<Run>;
@@ -13,8 +14,10 @@ type Answer = Pick<Run, 'phase'> & Partial<Run>;
 function setup(answers: Record<string, Answer | undefined>) {
   const store = new FakeStore();
   const requested: string[] = [];
+  const patches: { name: string; patch: MetadataPatch; resourceVersion: string | undefined }[] = [];
   const patch = store.patchMetadata.bind(store);
   store.patchMetadata = async (ns, name, p, rv) => {
+    patches.push({ name, patch: p, resourceVersion: rv });
     const patched = await patch(ns, name, p, rv);
     requested.push(name);
     const request = JSON.parse(p.annotations?.[ANNOTATION_RUN_REQUEST] ?? '{}') as { id: string };
@@ -40,13 +43,19 @@ function setup(answers: Record<string, Answer | undefined>) {
       logger: recordingLogger().logger,
       config: { defaultBlockingTimeoutMs: 200, startLookupMs, maxStartAttempts: 3 },
     });
-  const add = async (name: string, seconds: number, f: IntentFixture = {}): Promise<TemporalActionIntent> => {
+  const add = async (
+    name: string,
+    seconds: number,
+    f: IntentFixture = {},
+    finalizers?: string[],
+  ): Promise<TemporalActionIntent> => {
     const created = await store.create(intent({ name, ...f }));
     created.metadata.creationTimestamp = new Date(Date.UTC(2026, 0, 1, 0, 0, seconds));
+    if (finalizers !== undefined) created.metadata.finalizers = finalizers;
     store.objects.set(`default/${name}`, created);
     return created;
   };
-  return { store, lifecycle, requested, add };
+  return { store, lifecycle, requested, patches, add };
 }
 
 const event = { dig: intent().spec, hookType: 'pre-install' as const, eventId: 'ev1' };
@@ -182,5 +191,47 @@ describe('Lifecycle', () => {
       phase: 'Failed',
       message: 'the intent was deleted during the event',
     });
+  });
+
+  it("adds the finalizer in the run request's own patch, on the version it read", async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    const created = await s.add('a', 1, {}, []);
+    await s.lifecycle().fire(event);
+    expect(s.patches).to.have.length(1);
+    expect(s.patches[0]?.patch.finalizers).to.deep.equal([FINALIZER]);
+    expect(s.patches[0]?.resourceVersion).to.equal(created.metadata.resourceVersion);
+    expect(s.store.cached('default', 'a')?.metadata.finalizers).to.deep.equal([FINALIZER]);
+  });
+
+  it('keeps the finalizers another controller added, and writes only the request when the finalizer is on', async () => {
+    const s = setup({ a: { phase: 'Succeeded' }, b: { phase: 'Succeeded' } });
+    await s.add('a', 1, {}, ['other.example.com/keep']);
+    await s.add('b', 2, {}, [FINALIZER]);
+    await s.lifecycle().fire(event);
+    expect(s.patches.map((p) => [p.name, p.patch.finalizers])).to.deep.equal([
+      ['a', ['other.example.com/keep', FINALIZER]],
+      ['b', undefined],
+    ]);
+  });
+
+  it('on a conflict writes the request alone and leaves the finalizer to the controller', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1, {}, []);
+    s.store.failNext = new StoreError('Conflict', 'the object has been modified');
+    const outcome = await s.lifecycle().fire(event);
+    expect(outcome.intents[0]?.phase).to.equal('Succeeded');
+    expect(s.patches.map((p) => p.patch.finalizers)).to.deep.equal([[FINALIZER], undefined]);
+    expect(s.patches[1]?.resourceVersion).to.equal(undefined);
+    expect(s.store.cached('default', 'a')?.metadata.finalizers ?? []).to.deep.equal([]);
+  });
+
+  it('fails the intent with the cause when the request cannot be written', async () => {
+    const s = setup({ a: { phase: 'Succeeded' } });
+    await s.add('a', 1, {}, []);
+    s.store.failNext = new StoreError('Forbidden', 'patch is forbidden');
+    const outcome = await s.lifecycle().fire(event);
+    expect(s.patches).to.have.length(1);
+    expect(outcome.intents[0]).to.deep.include({ phase: 'Failed' });
+    expect(outcome.intents[0]?.message).to.contain('patch is forbidden');
   });
 });
