@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import winston from 'winston';
 import { ApiextensionsV1Api, CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
-import { ResourceInformer } from '../../../operator/kube/informer.js';
+import { defaultLister, ResourceInformer } from '../../../operator/kube/informer.js';
 import { isNotFound } from '../../../operator/kube/errors.js';
 import { kubeConfig, uniqueName, waitFor } from '../../support/env.js';
 
@@ -224,6 +224,40 @@ describe('operator/kube/informer on the API server', () => {
     ]);
     expect(events).to.include.members(['add default/early', 'add kube-public/b', 'add default/fence']);
     expect(events.some((e) => e.includes('elsewhere'))).to.equal(false);
+  });
+
+  it('lists page by page, in one namespace or all, without managedFields', async () => {
+    await fixture.installCrd();
+    const names = Array.from({ length: 7 }, (_, i) => `paged-${i}`);
+    for (const [i, name] of names.entries()) await fixture.create('default', name, i);
+    const lister = defaultLister<Gadget>(kubeConfig(), {
+      group: GROUP,
+      version: VERSION,
+      plural: fixture.plural,
+      listPageSize: 2,
+    });
+    for (const namespace of ['default', undefined]) {
+      const body = (await lister(namespace)) as {
+        metadata?: { resourceVersion?: string };
+        items: Gadget[];
+      };
+      const what = namespace ?? 'all namespaces';
+      expect(body.items.map((o) => o.metadata?.name).sort(), what).to.deep.equal(names);
+      expect(
+        body.items.every((o) => o.metadata?.managedFields === undefined),
+        what,
+      ).to.equal(true);
+      expect(body.metadata?.resourceVersion, what).to.be.a('string');
+    }
+    // The informer over those pages: every object cached.
+    informer = new ResourceInformer<Gadget>(kubeConfig(), {
+      group: GROUP,
+      version: VERSION,
+      plural: fixture.plural,
+      listPageSize: 2,
+    });
+    await informer.start();
+    expect(informer.list().length).to.equal(names.length);
   });
 
   it('restarts after a watch error (its CRD deleted and re-created) and sees later changes', async () => {

@@ -61,8 +61,6 @@ class FakeServer {
   revision = 100;
   readonly failures: Error[] = [];
   lists = 0;
-  /** Whether each list asked for any recent version (the API server's watch cache). */
-  readonly fromCache: boolean[] = [];
 
   put(namespace: string, name: string, size = 1): Widget {
     const obj: Widget = {
@@ -82,9 +80,8 @@ class FakeServer {
     return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } };
   }
 
-  list = (namespace: string | undefined, fromCache: boolean): Promise<unknown> => {
+  list = (namespace: string | undefined): Promise<unknown> => {
     this.lists++;
-    this.fromCache.push(fromCache);
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
     const items = [...this.objects.values()].filter(
@@ -388,10 +385,27 @@ describe('operator/kube/informer', () => {
     clock.advance(10);
     await settle();
     expect(server.lists).to.equal(2);
-    // Only the first list may be served from the watch cache; the relist reads consistently.
-    expect(server.fromCache).to.deep.equal([true, false]);
     expect(informer.get('a', 'local')).not.to.equal(undefined);
     expect(informer.get('a', 'w')).not.to.equal(undefined);
+  });
+
+  it('drops the cached objects when a relist answers 404 (the resource itself is gone), and keeps retrying', async () => {
+    const { clock, server, informer, events, current } = setup({ initialBackoffMs: 10 });
+    server.put('a', 'w');
+    server.put('b', 'v');
+    await informer.start();
+    events.length = 0;
+    server.objects.clear();
+    server.failures.push(Object.assign(new Error('Not Found'), { statusCode: 404 }));
+    current().fire('error', new Error('watch closed'));
+    clock.advance(10);
+    await settle();
+    expect(informer.list()).to.deep.equal([]);
+    expect(events.sort()).to.deep.equal(['delete a/w', 'delete b/v']);
+    server.put('a', 'back');
+    clock.advance(1000);
+    await settle();
+    expect(informer.get('a', 'back')).not.to.equal(undefined);
   });
 
   it('a relist by the same ListWatch (after a 410 in the stream) removes what the list lacks', async () => {
@@ -426,8 +440,6 @@ describe('operator/kube/informer', () => {
     clock.advance(100);
     await starting;
     expect(informer.synced()).to.equal(true);
-    // Every attempt before the first sync may be served from the watch cache.
-    expect(server.fromCache).to.deep.equal([true, true]);
     expect(informer.start()).to.equal(informer.start());
   });
 
