@@ -4,13 +4,12 @@
 // sees it in kubectl, and cancels a long-running intent's run through /cancel without ids.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { expect } from 'chai';
-import { kubeConfig, testEnv, uniqueName, waitFor } from '../../support/env.js';
-import { startOperator, type StartedOperator } from '../../support/operator.js';
-import { startWorkflowStack, type WorkflowStack } from '../../support/stack.js';
-import { eventsPath, expectJson, restClient, tacBase, type Dig, type RestClient } from './http.js';
+import { testEnv, uniqueName, waitFor } from '../../support/env.js';
+import type { WorkflowStack } from '../../support/stack.js';
+import { eventsPath, expectJson, tacBase, type Dig, type RestClient } from './http.js';
+import { startRestWorkflowFixture, type RestWorkflowFixture } from './workflow-fixture.js';
 
 const run = promisify(execFile);
 
@@ -24,9 +23,8 @@ interface Outcome {
 describe('REST end to end: seed intent, lifecycle event, status and cancel on real Temporal', function () {
   this.timeout(180_000);
   let stack: WorkflowStack;
-  let op: StartedOperator;
   let api: RestClient;
-  let connection: Connection;
+  let fixture: RestWorkflowFixture | undefined;
   let temporal: Client;
   let ns: string;
   let dig: Dig;
@@ -38,27 +36,12 @@ describe('REST end to end: seed intent, lifecycle event, status and cancel on re
   };
 
   before(async () => {
-    ns = uniqueName('rest-e2e');
-    await kubeConfig()
-      .makeApiClient(CoreV1Api)
-      .createNamespace({ body: { metadata: { name: ns } } });
-    stack = await startWorkflowStack();
-    op = await startOperator({ env: { TAC_DEFAULT_NAMESPACE: ns } });
-    api = restClient(op.restUrl);
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
-    temporal = new Client({ connection, namespace: testEnv().temporalNamespace });
-    dig = {
-      project: 'proj1',
-      compositeApp: 'c1',
-      compositeAppVersion: 'v1',
-      deploymentIntentGroup: uniqueName('d1'),
-    };
+    fixture = await startRestWorkflowFixture('rest-e2e');
+    ({ stack, api, temporal, ns, dig } = fixture);
   });
 
   after(async () => {
-    await op?.stop();
-    await stack?.stop();
-    await connection?.close();
+    await fixture?.stop();
   });
 
   it('runs the seed intent at pre-install and reports it through /status and kubectl', async () => {

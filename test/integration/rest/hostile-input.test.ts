@@ -3,14 +3,14 @@
 // answers; megabyte values are answered at once; and an intent whose fixed workflow id names a
 // workflow the operator did not start fails without touching that workflow.
 import net from 'node:net';
-import { CoreV1Api } from '@kubernetes/client-node';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { expect } from 'chai';
 import { RUN_ID_MEMO_KEY } from '../../../common/domain/annotations.js';
-import { kubeConfig, testEnv, uniqueName, waitFor } from '../../support/env.js';
-import { startOperator, type StartedOperator } from '../../support/operator.js';
-import { startWorkflowStack, type WorkflowStack } from '../../support/stack.js';
-import { eventsPath, expectJson, restClient, tacBase, type Dig, type RestClient } from './http.js';
+import { uniqueName, waitFor } from '../../support/env.js';
+import type { StartedOperator } from '../../support/operator.js';
+import type { WorkflowStack } from '../../support/stack.js';
+import { eventsPath, expectJson, tacBase, type Dig, type RestClient } from './http.js';
+import { startRestWorkflowFixture, type RestWorkflowFixture } from './workflow-fixture.js';
 
 const MB = 1 << 20;
 
@@ -60,41 +60,22 @@ describe('REST API against hostile input: slow clients, megabyte values, foreign
   let stack: WorkflowStack;
   let op: StartedOperator;
   let api: RestClient;
-  let connection: Connection;
+  let fixture: RestWorkflowFixture | undefined;
   let temporal: Client;
-  let ns: string;
   let dig: Dig;
 
   before(async () => {
-    ns = uniqueName('hostile');
-    await kubeConfig()
-      .makeApiClient(CoreV1Api)
-      .createNamespace({ body: { metadata: { name: ns } } });
-    stack = await startWorkflowStack();
-    op = await startOperator({
-      env: {
-        TAC_DEFAULT_NAMESPACE: ns,
-        TAC_REST_AUTH: 'none',
-        TAC_REST_HEADERS_TIMEOUT: '1s',
-        TAC_REST_RECEIVE_TIMEOUT: '2s',
-        TAC_REST_MAX_BODY_BYTES: String(4 * MB),
-      },
+    fixture = await startRestWorkflowFixture('hostile', {
+      TAC_REST_AUTH: 'none',
+      TAC_REST_HEADERS_TIMEOUT: '1s',
+      TAC_REST_RECEIVE_TIMEOUT: '2s',
+      TAC_REST_MAX_BODY_BYTES: String(4 * MB),
     });
-    api = restClient(op.restUrl);
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
-    temporal = new Client({ connection, namespace: testEnv().temporalNamespace });
-    dig = {
-      project: 'proj1',
-      compositeApp: 'c1',
-      compositeAppVersion: 'v1',
-      deploymentIntentGroup: uniqueName('d1'),
-    };
+    ({ stack, op, api, temporal, dig } = fixture);
   });
 
   after(async () => {
-    await op?.stop();
-    await stack?.stop();
-    await connection?.close();
+    await fixture?.stop();
   });
 
   function intentBody(name: string, spec: Record<string, unknown> = {}): string {
