@@ -1,7 +1,7 @@
 // Owns how a status changes, as pure functions: a new run enters (the previous one moves into the
 // bounded history), the last run is updated or finished, conditions for kstatus and `kubectl wait`
 // are derived, and whether a status differs from another at all.
-import { isDeepStrictEqual } from 'node:util';
+import { jsonEqual } from '../../common/json-equal.js';
 import { HISTORY_LIMIT, isTerminal, type RunPhase } from '../../common/domain/runs.js';
 import type { Condition, Run, TaiStatus, TemporalActionIntent } from '../../common/model/types.js';
 import { setCondition } from './conditions.js';
@@ -160,12 +160,9 @@ export function finalizeStatus(
   };
 }
 
+/** Whether writing `after` would change the stored status (as JSON: undefined fields are absent). */
 export function statusChanged(before: TaiStatus | undefined, after: TaiStatus): boolean {
-  return !isDeepStrictEqual(normalize(before ?? {}), normalize(after));
-}
-
-function normalize(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  return !jsonEqual(before ?? {}, after);
 }
 
 /** The run's blocking deadline, when it is blocking and has started. */
