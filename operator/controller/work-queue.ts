@@ -54,6 +54,14 @@ export const systemQueueClock: QueueClock = {
 
 type State = 'idle' | 'running' | 'stopping' | 'stopped';
 
+/**
+ * Longest the queue goes on starting handlers as others finish without letting timers and I/O
+ * run, in ms. Handlers that finish without waiting on I/O (an intent whose status is already
+ * right) chain through microtasks, so thousands of them (every intent, after the first list)
+ * would otherwise hold /readyz, the REST API and the watch until the last one is done.
+ */
+const TURN_BUDGET_MS = 10;
+
 /** FIFO of distinct keys with O(1) amortised push/shift. */
 class KeyFifo {
   private items: string[] = [];
@@ -118,6 +126,10 @@ export class WorkQueue {
   private readonly inFlight = new Set<Promise<void>>();
   private active = 0;
   private stopping: Promise<void> | undefined;
+  /** Whether a handler finished in this turn of the event loop, and when the first did (real time). */
+  private inTurn = false;
+  private turnStartedAt = 0;
+  private resumeScheduled = false;
 
   /** @throws RangeError when workers is not a positive integer or the delays are not 0 < base ≤ max. */
   constructor(
@@ -232,11 +244,32 @@ export class WorkQueue {
       const run = this.process(key).finally(() => {
         this.active--;
         this.inFlight.delete(run);
-        this.pump();
+        this.resume();
       });
       this.inFlight.add(run);
     }
     this.metrics?.setDepth(this.ready.size);
+  }
+
+  /** Takes the next keys now, or after a turn of the event loop once this turn used its budget. */
+  private resume(): void {
+    const now = performance.now();
+    if (!this.inTurn) {
+      // The first completion of this turn: the budget starts now and ends with the turn.
+      this.inTurn = true;
+      this.turnStartedAt = now;
+      setImmediate(() => (this.inTurn = false));
+    }
+    if (now - this.turnStartedAt < TURN_BUDGET_MS) {
+      this.pump();
+      return;
+    }
+    if (this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(() => {
+      this.resumeScheduled = false;
+      this.pump();
+    });
   }
 
   /** Runs the handler for one key and decides what happens to the key next. Never rejects. */

@@ -339,4 +339,26 @@ describe('operator/controller/work-queue with real timers', () => {
     await queue.stop();
     expect(calls).to.equal(1);
   });
+
+  it('lets timers and I/O in during a long run of handlers that never wait', async () => {
+    let done = 0;
+    // Each handler holds the thread for a millisecond and finishes without waiting on anything,
+    // as a reconcile of an intent whose status is already right does.
+    const queue = new WorkQueue(
+      () => {
+        const end = performance.now() + 1;
+        while (performance.now() < end);
+        done++;
+        return Promise.resolve(undefined);
+      },
+      { workers: 4 },
+    );
+    queue.start();
+    for (let i = 0; i < 200; i++) queue.add(`ns/k${i}`);
+    const doneWhenTheLoopTurned = await new Promise<number>((resolve) => setImmediate(() => resolve(done)));
+    expect(doneWhenTheLoopTurned).to.be.greaterThan(0).and.lessThan(200);
+    for (let turn = 0; turn < 10_000 && done < 200; turn++) await new Promise((r) => setImmediate(r));
+    expect(done).to.equal(200);
+    await queue.stop();
+  });
 });
