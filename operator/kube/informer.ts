@@ -12,6 +12,7 @@ import {
 import { errorFields, silentLogger, type Logger } from '../../common/log.js';
 import { classifyKubeError, isNotFound } from './errors.js';
 import { StringPool } from './string-pool.js';
+import { clientNodeWatch, watchListLister, type WatchStarter } from './watch-list.js';
 
 /*
  * What client-node 1.4.0's ListWatch (the object makeInformer returns) does, and what this module
@@ -65,8 +66,16 @@ export type ListWatchFactory = (
   labelSelector: string | undefined,
 ) => ListWatchLike;
 
-/** Lists the resource in one namespace (undefined: all namespaces); resolves to the raw list body. */
-export type Lister = (namespace: string | undefined) => Promise<unknown>;
+/**
+ * Lists the resource in one namespace (undefined: all namespaces); resolves to the raw list body.
+ * A lister that fetches in pages may hand each page's items to `prepare` as the page arrives,
+ * while it waits for the next one (the informer decodes them then); one that does not leaves the
+ * work to the informer after the list.
+ */
+export type Lister = (
+  namespace: string | undefined,
+  prepare?: (items: readonly unknown[]) => void,
+) => Promise<unknown>;
 
 export interface ResourceInformerOptions<T extends KubernetesObject> {
   group: string;
@@ -81,7 +90,15 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
    * against the CRD's structural schema).
    */
   decode?: (obj: KubernetesObject) => T;
-  /** Objects per page of a list (`limit`/`continue`). Default 500, as client-go's pager. */
+  /**
+   * Full reads as watch lists (`sendInitialEvents`, served from the API server's watch cache), or
+   * paged lists when false. Default true; an API server that refuses watch lists gets paged lists.
+   */
+  watchList?: boolean;
+  /**
+   * Objects per page of a paged list (`limit`/`continue`), and per batch decoded as a watch list
+   * streams in. Default 500, as client-go's pager.
+   */
   listPageSize?: number;
   /** Delay before the first restart after a watch failure, in ms. Default 1000. */
   initialBackoffMs?: number;
@@ -99,8 +116,13 @@ export interface ResourceInformerDeps {
   clock?: InformerClock;
   /** Default: client-node's makeInformer with the given KubeConfig. */
   listWatchFactory?: ListWatchFactory;
-  /** Default: CustomObjectsApi list calls with the given KubeConfig. */
+  /**
+   * Default: a watch list (see watch-list.ts) with the given KubeConfig, or CustomObjectsApi list
+   * calls page by page when `watchList` is false or the API server refuses watch lists.
+   */
   lister?: Lister;
+  /** Starts the default lister's watch lists. Default: client-node's Watch. */
+  watchStarter?: WatchStarter;
 }
 
 /** Rejects start() when stop() comes first. */
@@ -213,18 +235,28 @@ export class ResourceInformer<T extends KubernetesObject> {
     this.factory =
       deps.listWatchFactory ??
       ((path, list, labelSelector) => makeInformer(kubeConfig, path, list, labelSelector));
-    this.lister = deps.lister ?? defaultLister(kubeConfig, options);
-    const base = `/apis/${options.group}/${options.version}`;
+    const pathOf = (namespace: string | undefined): string => collectionPath(options, namespace);
+    this.lister =
+      deps.lister ??
+      (options.watchList === false
+        ? defaultLister(kubeConfig, options)
+        : watchListLister(
+            deps.watchStarter ?? clientNodeWatch(kubeConfig),
+            {
+              pathOf,
+              ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+              ...(options.listPageSize !== undefined ? { batchSize: options.listPageSize } : {}),
+            },
+            defaultLister(kubeConfig, options),
+            this.log,
+          ));
     const namespaces =
       options.namespaces !== undefined && options.namespaces.length > 0
         ? [...new Set(options.namespaces)]
         : [undefined];
     this.sources = namespaces.map((namespace) => ({
       namespace,
-      path:
-        namespace === undefined
-          ? `${base}/${options.plural}`
-          : `${base}/namespaces/${encodeURIComponent(namespace)}/${options.plural}`,
+      path: pathOf(namespace),
       generation: 0,
       listWatch: undefined,
       listed: false,
@@ -359,8 +391,13 @@ export class ResourceInformer<T extends KubernetesObject> {
 
   private async listFor(source: Source, generation: number): Promise<KubernetesListObject<KubernetesObject>> {
     let raw: unknown;
+    // Items decoded as their page arrived (undefined: unusable, already logged).
+    const prepared = new Map<unknown, T | undefined>();
     try {
-      raw = await this.lister(source.namespace);
+      raw = await this.lister(source.namespace, (page) => {
+        if (generation !== source.generation) return;
+        for (const item of page) prepared.set(item, this.accept(item, source));
+      });
     } catch (err) {
       // 404 for a list: the resource itself is gone (its CRD deleted), and its objects with it,
       // whether or not the watch delivered their deletions before it ended. The list keeps failing
@@ -382,7 +419,7 @@ export class ResourceInformer<T extends KubernetesObject> {
     const items: KubernetesObject[] = [];
     const decoded: T[] = [];
     for (const item of raw.items as unknown[]) {
-      const obj = this.accept(item, source);
+      const obj = prepared.has(item) ? prepared.get(item) : this.accept(item, source);
       if (obj === undefined) continue;
       items.push(item as KubernetesObject);
       decoded.push(obj);
@@ -584,6 +621,17 @@ export class ResourceInformer<T extends KubernetesObject> {
   }
 }
 
+/** The collection path of the resource in one namespace (undefined: all namespaces). */
+function collectionPath(
+  options: Pick<ResourceInformerOptions<KubernetesObject>, 'group' | 'version' | 'plural'>,
+  namespace: string | undefined,
+): string {
+  const base = `/apis/${options.group}/${options.version}`;
+  return namespace === undefined
+    ? `${base}/${options.plural}`
+    : `${base}/namespaces/${encodeURIComponent(namespace)}/${options.plural}`;
+}
+
 /** Most pages one list may take; a list longer than this many pages is refused, not truncated. */
 const MAX_LIST_PAGES = 100_000;
 
@@ -608,25 +656,33 @@ export function defaultLister<T extends KubernetesObject>(
       ? api.listClusterCustomObject(query)
       : api.listNamespacedCustomObject({ ...query, namespace });
   };
-  return async (namespace) => {
+  return async (namespace, prepare) => {
     // A consistent read (served from the API server's watch cache since Kubernetes 1.31, measured
     // as fast as `resourceVersion=0` at 10,000 objects, without its staleness). The first page fixes
     // the list's resourceVersion, a snapshot the later pages continue. managedFields (half of an
     // object's JSON, never read by the cache's users) go page by page, so that a list of 100,000
-    // objects is never one string of hundreds of MB nor held whole with them.
+    // objects is never one string of hundreds of MB nor held whole with them. The next page is
+    // asked for before this one is handed to `prepare`: the API server encodes it meanwhile.
     const items: unknown[] = [];
     let first: Record<string, unknown> | undefined;
-    let token: string | undefined;
+    let next: Promise<unknown> = page(namespace, undefined);
     for (let n = 0; n < MAX_LIST_PAGES; n++) {
-      const body: unknown = await page(namespace, token);
+      const body: unknown = await next;
       if (!isRecord(body) || !Array.isArray(body.items)) return body;
       first ??= body;
-      for (const item of body.items as unknown[]) {
+      const meta = isRecord(body.metadata) ? body.metadata : {};
+      const token = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
+      if (token !== undefined) {
+        next = page(namespace, token);
+        // Settled by the next turn of the loop; a failure while this page is prepared is not unhandled.
+        next.catch(() => undefined);
+      }
+      const pageItems = body.items as unknown[];
+      for (const item of pageItems) {
         if (isRecord(item) && isRecord(item.metadata)) delete item.metadata.managedFields;
         items.push(item);
       }
-      const meta = isRecord(body.metadata) ? body.metadata : {};
-      token = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
+      prepare?.(pageItems);
       if (token === undefined) return { ...first, items };
     }
     throw new ListPagingError(`list of ${plural} took more than ${MAX_LIST_PAGES} pages`);

@@ -4,6 +4,7 @@ import winston from 'winston';
 import { ApiextensionsV1Api, CustomObjectsApi, type KubernetesObject } from '@kubernetes/client-node';
 import { defaultLister, ResourceInformer } from '../../../operator/kube/informer.js';
 import { isNotFound } from '../../../operator/kube/errors.js';
+import { clientNodeWatch, watchListLister } from '../../../operator/kube/watch-list.js';
 import { kubeConfig, uniqueName, waitFor } from '../../support/env.js';
 
 const GROUP = 'infotest.tac.emco.io';
@@ -237,12 +238,19 @@ describe('operator/kube/informer on the API server', () => {
       listPageSize: 2,
     });
     for (const namespace of ['default', undefined]) {
-      const body = (await lister(namespace)) as {
+      const pages: (readonly unknown[])[] = [];
+      const body = (await lister(namespace, (page) => pages.push(page))) as {
         metadata?: { resourceVersion?: string };
         items: Gadget[];
       };
       const what = namespace ?? 'all namespaces';
       expect(body.items.map((o) => o.metadata?.name).sort(), what).to.deep.equal(names);
+      // Each page handed over as it came, holding the very objects of the list.
+      expect(
+        pages.map((p) => p.length),
+        what,
+      ).to.deep.equal([2, 2, 2, 1]);
+      expect(pages.flat(), what).to.have.ordered.members(body.items);
       expect(
         body.items.every((o) => o.metadata?.managedFields === undefined),
         what,
@@ -255,9 +263,58 @@ describe('operator/kube/informer on the API server', () => {
       version: VERSION,
       plural: fixture.plural,
       listPageSize: 2,
+      watchList: false,
     });
     await informer.start();
     expect(informer.list().length).to.equal(names.length);
+  });
+
+  it('reads with a watch list by default: every object, in batches as they stream in, then watches on', async () => {
+    await fixture.installCrd();
+    const names = Array.from({ length: 5 }, (_, i) => `streamed-${i}`);
+    for (const [i, name] of names.entries()) await fixture.create('default', name, i);
+    await fixture.create('kube-public', 'other', 9);
+    // The lister alone, against the API server: batches of 2, no managedFields, a resourceVersion.
+    const { logger, messages } = recordingLogger();
+    const pathOf = (ns: string | undefined): string =>
+      `/apis/${GROUP}/${VERSION}/${ns === undefined ? '' : `namespaces/${ns}/`}${fixture.plural}`;
+    const lister = watchListLister(
+      clientNodeWatch(kubeConfig()),
+      { pathOf, batchSize: 2 },
+      () => Promise.reject(new Error('fell back to the paged list')),
+      logger,
+    );
+    const batches: number[] = [];
+    const body = (await lister('default', (batch) => batches.push(batch.length))) as {
+      metadata: { resourceVersion?: string };
+      items: Gadget[];
+    };
+    expect(body.items.map((o) => o.metadata?.name).sort()).to.deep.equal(names);
+    expect(body.items.every((o) => o.metadata?.managedFields === undefined)).to.equal(true);
+    expect(batches).to.deep.equal([2, 2, 1]);
+    expect(body.metadata.resourceVersion).to.be.a('string').and.not.equal('');
+    const all = (await lister(undefined)) as { items: Gadget[] };
+    expect(all.items).to.have.length(names.length + 1);
+
+    // The informer's default: the same watch list, then the watch from its resourceVersion.
+    informer = new ResourceInformer<Gadget>(
+      kubeConfig(),
+      { group: GROUP, version: VERSION, plural: fixture.plural, namespaces: ['default'] },
+      { logger },
+    );
+    const inf = informer;
+    await inf.start();
+    expect(
+      inf
+        .list()
+        .map((o) => o.metadata?.name)
+        .sort(),
+    ).to.deep.equal(names);
+    expect(messages.some((m) => m.includes('does not serve watch lists'))).to.equal(false);
+    await fixture.create('default', 'after', 1);
+    await waitFor(() => inf.get('default', 'after') !== undefined, {
+      what: 'the object created after the list',
+    });
   });
 
   it('restarts after a watch error (its CRD deleted and re-created) and sees later changes', async () => {

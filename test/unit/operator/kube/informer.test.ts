@@ -61,6 +61,10 @@ class FakeServer {
   revision = 100;
   readonly failures: Error[] = [];
   lists = 0;
+  /** When set, the list hands its items to `prepare` in pages of this size before it resolves. */
+  pageSize: number | undefined;
+  /** Sizes of the pages handed to `prepare`. */
+  readonly pagesHanded: number[] = [];
 
   put(namespace: string, name: string, size = 1): Widget {
     const obj: Widget = {
@@ -80,18 +84,28 @@ class FakeServer {
     return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(++this.revision) } };
   }
 
-  list = (namespace: string | undefined): Promise<unknown> => {
+  list = (namespace: string | undefined, prepare?: (items: readonly unknown[]) => void): Promise<unknown> => {
     this.lists++;
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
-    const items = [...this.objects.values()].filter(
-      (o) => namespace === undefined || o.metadata?.namespace === namespace,
+    const items = structuredClone(
+      [...this.objects.values()].filter(
+        (o) => namespace === undefined || o.metadata?.namespace === namespace,
+      ),
     );
+    const size = this.pageSize;
+    if (size !== undefined && prepare !== undefined) {
+      for (let i = 0; i < items.length; i += size) {
+        const page = items.slice(i, i + size);
+        this.pagesHanded.push(page.length);
+        prepare(page);
+      }
+    }
     return Promise.resolve({
       apiVersion: 'infotest.tac.emco.io/v1',
       kind: 'WidgetList',
       metadata: { resourceVersion: String(this.revision) },
-      items: structuredClone(items),
+      items,
     });
   };
 }
@@ -250,6 +264,27 @@ describe('operator/kube/informer', () => {
     await informer.start();
     expect(decoded).to.equal(2);
     expect(events).to.deep.equal(['add a/one@101', 'add a/two@102']);
+  });
+
+  it('decodes each listed object once, page by page as the lister hands the pages over', async () => {
+    // Per decode: how many pages the lister had handed over by then.
+    const decodedAtPage: number[] = [];
+    const setUp = setup({
+      decode: (obj) => {
+        decodedAtPage.push(setUp.server.pagesHanded.length);
+        return obj;
+      },
+    });
+    const { informer, server, events } = setUp;
+    server.pageSize = 2;
+    for (const name of ['p1', 'p2', 'p3', 'p4', 'p5']) server.put('a', name);
+    await informer.start();
+    expect(server.pagesHanded).to.deep.equal([2, 2, 1]);
+    expect(decodedAtPage, 'each decoded with its page, none again after the list').to.deep.equal([
+      1, 1, 2, 2, 3,
+    ]);
+    expect(events).to.have.length(5);
+    expect(informer.list().map((o) => o.metadata?.name)).to.have.members(['p1', 'p2', 'p3', 'p4', 'p5']);
   });
 
   it('shapes local writes with decode, like listed and watched objects', async () => {
