@@ -309,7 +309,6 @@ export function createRequestPipeline(
   return function handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req);
-    res.setHeader('X-Request-Id', requestId);
     let log: Logger | undefined;
     const logOf = (): Logger => (log ??= deps.logger.child({ requestId }));
     const trace: Trace = { route: 'unmatched' };
@@ -339,11 +338,11 @@ export function createRequestPipeline(
     }
     if (reply instanceof Promise) {
       reply.then(
-        (r) => writeReply(res, r),
-        (err: unknown) => writeReply(res, failed(err, logOf())),
+        (r) => writeReply(res, r, requestId),
+        (err: unknown) => writeReply(res, failed(err, logOf()), requestId),
       );
     } else {
-      writeReply(res, reply);
+      writeReply(res, reply, requestId);
     }
   };
 }
