@@ -131,6 +131,8 @@ async function main(): Promise<void> {
           TAC_LEADER_ELECT: 'false',
           TAC_WATCH_NAMESPACES: namespace,
           TAC_DEFAULT_NAMESPACE: namespace,
+          // The intents name this endpoint: allowed, they are Ready (nothing is ever invoked).
+          TAC_ALLOWED_CLIENT_ENDPOINTS: `127.0.0.1:${clientPort}`,
           POD_NAME: `ab-${build.label}`,
           LOG_LEVEL: 'warn',
         },
