@@ -11,6 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { errorFields, silentLogger, type Logger } from '../../common/log.js';
 import { classifyKubeError, isNotFound } from './errors.js';
+import { dropManagedFields, isRecord } from './raw-objects.js';
 import { StringPool } from './string-pool.js';
 import { clientNodeWatch, watchListLister, type WatchStarter } from './watch-list.js';
 
@@ -178,10 +179,6 @@ export function compareResourceVersions(
   const x = BigInt(a);
   const y = BigInt(b);
   return x > y ? 1 : x < y ? -1 : 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface Source {
@@ -679,7 +676,7 @@ export function defaultLister<T extends KubernetesObject>(
       }
       const pageItems = body.items as unknown[];
       for (const item of pageItems) {
-        if (isRecord(item) && isRecord(item.metadata)) delete item.metadata.managedFields;
+        dropManagedFields(item);
         items.push(item);
       }
       prepare?.(pageItems);

@@ -10,6 +10,7 @@ import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../../common/log.js';
 import { classifyKubeError } from './errors.js';
 import type { Lister } from './informer.js';
+import { dropManagedFields, isRecord } from './raw-objects.js';
 
 /** Starts a watch; events and the end arrive through the callbacks. Resolves to its stop. */
 export type WatchStarter = (
@@ -48,10 +49,6 @@ class WatchListRefusedError extends Error {
 }
 
 const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** client-node's Watch, with its HTTP failure (`statusCode`) passed on as the error. */
 export function clientNodeWatch(kubeConfig: KubeConfig): WatchStarter {
@@ -96,7 +93,7 @@ function watchList(
       events++;
       try {
         if (type === 'ADDED' && isRecord(object)) {
-          if (isRecord(object.metadata)) delete object.metadata.managedFields;
+          dropManagedFields(object);
           items.push(object);
           batch.push(object);
           if (batch.length >= batchSize) flush();
